@@ -1,0 +1,36 @@
+# Two commands for a fresh machine: `make run` and `make test`; `make setup` is their shared first half.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test corpus check-deploy clean
+
+setup: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_starter_data
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+run: setup
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(VENV)/bin/pytest
+
+# Rebuild fixtures/corpus.json from fixtures/sources and fixtures/curation.json.
+corpus: $(STAMP)
+	rm -f var/corpus-build.sqlite3
+	mkdir -p var
+	DATABASE_URL=sqlite:///var/corpus-build.sqlite3 $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:///var/corpus-build.sqlite3 $(PY) manage.py import_corpus
+
+check-deploy: $(STAMP)
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdefghij \
+		DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var staticfiles test-artifacts

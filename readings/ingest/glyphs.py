@@ -1,0 +1,653 @@
+"""Repair glyph-ID mojibake: text whose characters are a font's glyph numbers.
+
+Some PDFs embed a font without a usable character map, and the text extractor then
+emits each glyph's *number* as if it were a Unicode code point. With Calibri, glyph
+258 ('a') comes out as U+0102 'Ă', so "and" reads "ĂŶĚ"; digits land in the Greek and
+Coptic block and punctuation among the combining diacritics. The damage comes and
+goes, even inside a word, and the clean stretches between damaged runs use the same
+words.
+
+The repair treats the damage as a monoalphabetic substitution cipher and solves it
+from the text itself; there is no table of any font's glyph numbers.
+
+1. Letters. The clean stretches give a vocabulary of words with their frequencies.
+   Every damaged word is matched against the clean words of the same length and
+   letter-repetition pattern. Glyph numbers rise in alphabetical order, so a symbol
+   with a higher code point must stand for a later letter; that constraint throws
+   out most false matches. The matches vote, and the best-supported symbol is fixed,
+   one at a time, until no vote is clear. Letters too rare to win a vote (q, x, z, j)
+   are then placed in the gaps the ordering leaves, checked against the vocabulary.
+2. Digits, the same way, with the clean stretches' numbers (years in citations, page
+   numbers) as the vocabulary.
+3. Punctuation, from context: where each remaining symbol stands (opening a word,
+   closing one, between two words, alone between spaces), which symbol closes which
+   (and whether the enclosed text holds a citation's year), and what follows it (a
+   capital after a full stop). The clean stretches' own punctuation sharpens the last.
+4. Plain characters standing for something else inside damaged runs: the extractor
+   turns some capitals into curly quotes, so "“ŽĨƚ" is "Soft". A mark is read as the
+   capital that turns the damaged words it opens into clean-vocabulary words.
+
+Every damaged symbol becomes exactly one character, so the number of lines never
+changes, and characters outside damaged runs are left alone. A damaged symbol the
+text gives no evidence for raises IngestError rather than leaving mojibake behind.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import permutations
+
+from .types import IngestError
+
+# Where glyph numbers 256-1023 land when read as code points.
+_GLYPH_BLOCKS = ((0x0100, 0x024F), (0x0300, 0x036F), (0x0370, 0x03FF))
+
+LETTERS = string.ascii_lowercase
+DIGITS = string.digits
+_PLAIN = {LETTERS: frozenset(string.ascii_letters), DIGITS: frozenset(string.digits)}
+
+
+@dataclass(frozen=True)
+class GlyphRepair:
+    text: str  # repaired text; every non-damaged character (newlines included) unchanged
+    mapping: dict[str, str]  # damaged character -> the character it stands for (learned)
+    replaced: int  # how many characters were replaced
+
+
+def has_glyph_damage(text: str) -> bool:
+    """True when the text holds at least two words spelt in glyph numbers (3+ Latin Extended letters in a row)."""
+    return len(re.findall("[\u0100-\u024f]{3,}", text)) >= 2
+
+
+def repair_glyph_ids(text: str) -> GlyphRepair:
+    """Decode glyph-ID mojibake, learning the substitution from the text's clean stretches."""
+    if not has_glyph_damage(text):
+        return GlyphRepair(text=text, mapping={}, replaced=0)
+    cipher = _Cipher(text)
+    mapping = cipher.solve()
+    stand_ins = _learn_stand_ins(text, cipher.symbols, mapping, cipher.vocab)
+    in_damage = _damaged_runs(text, cipher.symbols)
+    out = []
+    replaced = 0
+    for i, char in enumerate(text):
+        new = mapping.get(char) or (stand_ins.get(char) if in_damage[i] else None)
+        out.append(new or char)
+        replaced += new is not None
+    return GlyphRepair(text="".join(out), mapping={**mapping, **stand_ins}, replaced=replaced)
+
+
+# -- which characters are damaged -------------------------------------------------
+
+
+def _in_glyph_block(char: str) -> bool:
+    return any(low <= ord(char) <= high for low, high in _GLYPH_BLOCKS)
+
+
+def _damaged_symbols(text: str) -> set[str]:
+    """Characters from the glyph blocks, except accented letters only ever used inside clean words.
+
+    A genuine 'ā' in pinyin sits alone in an otherwise plain word; a glyph number sits
+    next to other glyph numbers somewhere, or in a word with no plain lowercase letter.
+    """
+    symbols: set[str] = set()
+    for token in text.split():
+        plain = any(c.isascii() and c.islower() for c in token)
+        for i, char in enumerate(token):
+            if char in symbols or not _in_glyph_block(char):
+                continue
+            beside = token[max(i - 1, 0) : i] + token[i + 1 : i + 2]
+            if not plain or not _accented_letter(char) or any(_in_glyph_block(c) for c in beside):
+                symbols.add(char)
+    return symbols
+
+
+def _accented_letter(char: str) -> bool:
+    parts = unicodedata.decomposition(char).split()
+    return bool(parts) and not parts[0].startswith("<") and chr(int(parts[0], 16)).isascii()
+
+
+def _damaged_runs(text: str, symbols: set[str]) -> list[bool]:
+    """For each position: does it lie in a damaged run (its word, or both neighbouring words, hold glyph symbols)?"""
+    flags = [False] * len(text)
+    words = [(m.start(), m.end(), any(c in symbols for c in m.group())) for m in re.finditer(r"\S+", text)]
+    for k, (start, end, damaged) in enumerate(words):
+        if damaged or (0 < k < len(words) - 1 and words[k - 1][2] and words[k + 1][2]):
+            flags[start:end] = [True] * (end - start)
+    return flags
+
+
+def _char_class(chars) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+# -- the cipher -------------------------------------------------------------------
+
+
+class _Cipher:
+    """The substitution from damaged symbols to characters, learned class by class."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.symbols = _damaged_symbols(text)
+        self.positions: dict[str, list[int]] = defaultdict(list)
+        for i, char in enumerate(text):
+            if char in self.symbols:
+                self.positions[char].append(i)
+        self.vocab = self._clean_runs(r"[A-Za-z]+")
+        self.numbers = self._clean_runs(r"[0-9]+")
+        self.known = {w.lower() for w in self.vocab} | set(self.numbers)
+        self.mapping: dict[str, str] = {}
+
+    def solve(self) -> dict[str, str]:
+        edges = self._edge_symbols()
+        self._solve_class(LETTERS, self.vocab, edges)
+        if not any(c in LETTERS for c in self.mapping.values()):
+            raise IngestError("Cannot decode glyph-ID damage: the text has no clean stretch to learn the letters from.")
+        self._fill_gaps(LETTERS, self.vocab)
+        self._solve_class(DIGITS, self.numbers, edges)
+        self._fill_gaps(DIGITS, self.numbers)
+        self.mapping.update(_Punctuation(self).learn())
+        unknown = sorted(self.symbols - self.mapping.keys(), key=lambda s: (-len(self.positions[s]), s))
+        if unknown:
+            char = unknown[0]
+            raise IngestError(
+                f"Cannot decode the glyph-ID character {char!r} (U+{ord(char):04X}): the text gives no evidence for it."
+            )
+        return self.mapping
+
+    # -- reading the text ------------------------------------------------------------
+
+    def _clean_runs(self, pattern: str) -> Counter[str]:
+        """Words (or numbers) of the clean stretches: plain runs not touching a damaged symbol."""
+        text = self.text
+        runs: Counter[str] = Counter()
+        for m in re.finditer(pattern, text):
+            before = text[m.start() - 1] if m.start() else " "
+            after = text[m.end()] if m.end() < len(text) else " "
+            if before not in self.symbols and after not in self.symbols:
+                runs[m.group()] += 1
+        return runs
+
+    def _edge_symbols(self) -> set[str]:
+        """Symbols that (nearly) always open or close a word, so punctuation: kept out of word tokens."""
+        text, edges = self.text, set()
+
+        def boundary(i: int) -> bool:
+            if i < 0 or i >= len(text):
+                return True
+            char = text[i]
+            return char in edges or not (char in self.symbols or char.isalnum())
+
+        while True:
+            new = set()
+            for symbol in self.symbols - edges:
+                spots = self.positions[symbol]
+                starts = sum(boundary(i - 1) for i in spots)
+                ends = sum(boundary(i + 1) for i in spots)
+                if len(spots) >= 2 and max(starts, ends) >= 0.9 * len(spots):
+                    new.add(symbol)
+            if not new:
+                return edges
+            edges |= new
+
+    def _class_chars(self, alphabet: str) -> set[str]:
+        """Plain characters of a class plus the symbols already solved into it."""
+        return set(_PLAIN[alphabet]) | {s for s, c in self.mapping.items() if c in alphabet}
+
+    def _tokens(self, alphabet: str, extra: set[str]) -> Counter[str]:
+        """Runs of a class's characters and `extra` symbols around each occurrence of an `extra` symbol.
+
+        Numbers must not touch a letter (so "12th" and "China’s" are not numbers).
+        """
+        text = self.text
+        members = self._class_chars(alphabet) | extra
+        letters = self._class_chars(LETTERS)
+        tokens: Counter[str] = Counter()
+        end = -1
+        for i in sorted(i for s in extra for i in self.positions[s]):
+            if i < end:
+                continue  # inside the run just counted
+            start, end = i, i + 1
+            while start and text[start - 1] in members:
+                start -= 1
+            while end < len(text) and text[end] in members:
+                end += 1
+            if alphabet == DIGITS and (
+                (start and text[start - 1] in letters) or (end < len(text) and text[end] in letters)
+            ):
+                continue
+            tokens[text[start:end]] += 1
+        return tokens
+
+    def _is_word_char(self, i: int) -> bool:
+        """Whether position i holds a letter or digit (plain, or a symbol solved as one)."""
+        if i < 0 or i >= len(self.text):
+            return False
+        char = self.text[i]
+        if char in self.symbols:
+            return self.mapping.get(char, " ").isalnum()
+        return char.isalnum()
+
+    def _word_before(self, i: int) -> str:
+        start = i
+        while self._is_word_char(start - 1):
+            start -= 1
+        return _decode(self.text[start:i], self.mapping, {}).lower()
+
+    def _word_after(self, i: int) -> str:
+        end = i + 1
+        while self._is_word_char(end):
+            end += 1
+        return _decode(self.text[i + 1 : end], self.mapping, {}).lower()
+
+    def _edge_of_words(self, symbol: str) -> bool:
+        """Whether the symbol mostly touches whole known words, as punctuation does, rather than parts of words."""
+        votes = []
+        for i in self.positions[symbol]:
+            touched = [w for w, there in ((self._word_before(i), self._is_word_char(i - 1)), (self._word_after(i), self._is_word_char(i + 1))) if there]
+            if touched:
+                votes.append(any(w in self.known for w in touched))
+        return bool(votes) and sum(votes) >= len(votes) / 2
+
+    def _joins_words(self, symbol: str, whole_right: bool = False) -> bool:
+        """Whether, where it sits inside a word, the symbol mostly follows a whole known word.
+
+        So it is an apostrophe ("China’s"), the dot of "e.g." or (with `whole_right`, a
+        known word on both sides) a dash, and not a letter: a letter splits a word into
+        pieces that are not words.
+        """
+        spots = [i for i in self.positions[symbol] if self._is_word_char(i - 1) and self._is_word_char(i + 1)]
+        joined = sum(
+            self._word_before(i) in self.known and (not whole_right or self._word_after(i) in self.known) for i in spots
+        )
+        return bool(spots) and joined >= len(spots) / 2
+
+    # -- letters and digits -------------------------------------------------------------
+
+    def _solve_class(self, alphabet: str, vocab: Counter[str], edges: set[str]) -> None:
+        unsolved = self.symbols - edges - self.mapping.keys()
+        _solve_substitution(self._tokens(alphabet, unsolved), vocab, self.symbols, alphabet, self.mapping)
+
+    def _inside(self, symbol: str, alphabet: str) -> Counter[str]:
+        """The damaged words (or numbers) a symbol sits inside, when it may stand for a character of the class.
+
+        A letter touches letters, and does not sit at the edge of whole words as
+        punctuation does; a digit sits in a number.
+        """
+        if alphabet == LETTERS:
+            letters = self._class_chars(LETTERS)
+            touching = any(self.text[i - 1 : i] in letters or self.text[i + 1 : i + 2] in letters for i in self.positions[symbol])
+            if not touching or self._edge_of_words(symbol):
+                return Counter()
+        return self._tokens(alphabet, {symbol})
+
+    def _fill_gaps(self, alphabet: str, vocab: Counter[str]) -> None:
+        """Place the symbols the votes missed into the gaps the glyph ordering leaves.
+
+        A symbol found inside words (or numbers) stands for a character between those of
+        its solved neighbours in glyph order. When a gap holds as many such symbols as it
+        has unused characters, the ordering decides; otherwise the reading that turns the
+        most damaged words into clean-vocabulary words wins.
+        """
+        known = {w.lower() for w in vocab}
+        while True:
+            found = {}
+            for symbol in self.symbols - self.mapping.keys():
+                tokens = self._inside(symbol, alphabet)
+                if tokens:
+                    found[symbol] = tokens
+            gaps: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for symbol in sorted(found, key=ord):
+                gaps[_bounds(symbol, self.mapping, alphabet)].append(symbol)
+            progress = False
+            for (low, high), members in sorted(gaps.items()):
+                free = _free(alphabet, self.mapping, low, high)
+                if not free:
+                    continue
+                if len(members) == len(free):
+                    self.mapping.update(zip(members, free))
+                    progress = True
+                    break
+                best = max(
+                    (
+                        (sum(n for t, n in found[s].items() if _decode(t, self.mapping, {s: c}).lower() in known), s, c)
+                        for s in members
+                        for c in free
+                    ),
+                )
+                if best[0]:
+                    self.mapping[best[1]] = best[2]
+                    progress = True
+                    break
+            if not progress:
+                return
+
+
+def _bounds(symbol: str, mapping: dict[str, str], alphabet: str) -> tuple[str, str]:
+    """The characters a symbol must fall strictly between, given the solved symbols of its class."""
+    low, high = "", "\uffff"
+    for other, char in mapping.items():
+        if char in alphabet:
+            if ord(other) < ord(symbol):
+                low = max(low, char)
+            else:
+                high = min(high, char)
+    return low, high
+
+
+def _free(alphabet: str, mapping: dict[str, str], low: str, high: str) -> list[str]:
+    used = set(mapping.values())
+    return [c for c in alphabet if low < c < high and c not in used]
+
+
+def _decode(token: str, mapping: dict[str, str], extra: dict[str, str]) -> str:
+    return "".join(extra.get(c) or mapping.get(c) or c for c in token)
+
+
+def _pattern(word: str) -> tuple[int, ...]:
+    """Where each character first occurs: "soft" and "ƐŽĨƚ" share (0, 1, 2, 3), "seen" is (0, 1, 1, 3)."""
+    first: dict[str, int] = {}
+    return tuple(first.setdefault(c, i) for i, c in enumerate(word))
+
+
+def _fit(token: str, word: str, symbols, mapping, used, bounds, alphabet) -> dict[str, str] | None:
+    """The new symbol->character pairs that read `token` as `word`, or None when they conflict."""
+    new: dict[str, str] = {}
+    for c, x in zip(token, word):
+        if c not in symbols:
+            if c != x:
+                return None
+        elif c in mapping or c in new:
+            if (mapping.get(c) or new[c]) != x:
+                return None
+        else:
+            low, high = bounds[c]
+            if x not in alphabet or x in used or x in new.values() or not low < x < high:
+                return None
+            new[c] = x
+    ordered = [new[s] for s in sorted(new, key=ord)]
+    return new if ordered == sorted(ordered) else None  # glyph numbers rise with the alphabet
+
+
+def _solve_substitution(tokens: Counter[str], vocab: Counter[str], symbols, alphabet: str, mapping: dict) -> None:
+    """Extend `mapping` by matching damaged tokens against the vocabulary, one best-supported symbol at a time.
+
+    Each token spreads its frequency over the vocabulary words it can still be read as
+    (in proportion to their frequency); a symbol is fixed when at least 60% of its votes
+    agree on one character.
+    """
+    by_length: dict[int, list[str]] = defaultdict(list)
+    by_pattern: dict[tuple[int, ...], list[str]] = defaultdict(list)
+    for word in vocab:
+        by_length[len(word)].append(word)
+        by_pattern[_pattern(word)].append(word)
+    readings = {}
+    for token in tokens:
+        # Symbols stand for distinct characters of the alphabet, so unless the token also holds plain
+        # characters of the alphabet ("ƌĞŐŝme"), its reading repeats letters exactly where it does.
+        plain_alphabet = any(c not in symbols and c in alphabet for c in token)
+        readings[token] = by_length[len(token)] if plain_alphabet else by_pattern[_pattern(token)]
+    while True:
+        used = set(mapping.values())
+        unsolved = {c for t in readings for c in t if c in symbols and c not in mapping}
+        bounds = {s: _bounds(s, mapping, alphabet) for s in unsolved}
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for token, words in list(readings.items()):
+            fits = [(w, new) for w in words if (new := _fit(token, w, symbols, mapping, used, bounds, alphabet)) is not None]
+            readings[token] = [w for w, _ in fits]
+            fits = [(w, new) for w, new in fits if new]
+            total = sum(vocab[w] for w, _ in fits)
+            for word, new in fits:
+                for symbol, char in new.items():
+                    votes[symbol][char] += tokens[token] * vocab[word] / total
+        best = None
+        for symbol, tally in votes.items():
+            char, support = tally.most_common(1)[0]
+            share = support / sum(tally.values())
+            if support >= 1 and share >= 0.6 and (best is None or support * share > best[0]):
+                best = (support * share, symbol, char)
+        if best is None:
+            return
+        mapping[best[1]] = best[2]
+
+
+# -- punctuation --------------------------------------------------------------------
+
+# What typically follows each separator (the kind of the next visible character); the
+# clean stretches' own punctuation is counted in on top of this prior.
+_SEPARATOR_PRIOR = {
+    ",": {"lower": 0.55, "digit": 0.2, "upper": 0.15, "open": 0.05, "other": 0.05},
+    ".": {"lower": 0.05, "digit": 0.15, "upper": 0.6, "open": 0.1, "other": 0.1},
+    ";": {"lower": 0.55, "digit": 0.05, "upper": 0.3, "open": 0.05, "other": 0.05},
+    ":": {"lower": 0.25, "digit": 0.1, "upper": 0.2, "open": 0.4, "other": 0.05},
+    "?": {"lower": 0.1, "digit": 0.05, "upper": 0.6, "open": 0.1, "other": 0.15},
+    "!": {"lower": 0.1, "digit": 0.05, "upper": 0.6, "open": 0.1, "other": 0.15},
+}
+_PRIOR_WEIGHT = 20
+_OPENING = "([{'\"‘“"
+_FAMILIES = {"quotes": ["‘’", "“”"], "brackets": ["()", "[]", "{}"]}
+
+
+class _Punctuation:
+    """Names the symbols left after letters and digits from where they stand."""
+
+    def __init__(self, cipher: _Cipher):
+        self.cipher = cipher
+        self.text = cipher.text
+        self.mapping = cipher.mapping
+        self.positions = cipher.positions
+        self.unknown = cipher.symbols - cipher.mapping.keys()
+        self.shapes = {s: Counter(self._shape(i) for i in self.positions[s]) for s in self.unknown}
+
+    def _char(self, i: int) -> str:
+        if i < 0 or i >= len(self.text):
+            return " "
+        return self.mapping.get(self.text[i], self.text[i])
+
+    def _kind(self, i: int) -> str:
+        if self.cipher._is_word_char(i):
+            return "word"
+        return "space" if self._char(i).isspace() else "mark"
+
+    def _shape(self, i: int) -> str:
+        before, after = self._kind(i - 1), self._kind(i + 1)
+        if before == "word" and after == "word":
+            return "inner"
+        if before == "space" and after == "space":
+            return "alone"
+        if before != "word" and after != "space":
+            return "open"
+        return "close"
+
+    def _main_shape(self, symbol: str) -> str:
+        return self.shapes[symbol].most_common(1)[0][0]
+
+    def learn(self) -> dict[str, str]:
+        learned: dict[str, str] = {}
+        inner = [s for s in self.unknown if self._main_shape(s) == "inner"]
+        closers = [s for s in self.unknown if self._main_shape(s) in ("close", "inner") and self.shapes[s]["close"]]
+        openers = sorted((s for s in self.unknown if self._main_shape(s) == "open"), key=ord)
+
+        # The right single quote doubles as the apostrophe: a closer also found inside words ("China’s").
+        apostrophes = [s for s in closers if self.shapes[s]["inner"] and self.cipher._joins_words(s)]
+        apostrophe = max(apostrophes, key=lambda s: self.shapes[s]["inner"], default=None)
+        if apostrophe:
+            learned[apostrophe] = "’"
+
+        # Dashes join two whole words; an ASCII hyphen already in the text means a longer dash.
+        dashes = [s for s in inner if s not in closers and self.cipher._joins_words(s, whole_right=True)]
+        for symbol, dash in zip(sorted(dashes, key=lambda s: -len(self.positions[s])), self._dash_marks()):
+            learned[symbol] = dash
+
+        # Opening marks, the closers that answer them, and what the pairs enclose.
+        pairs = self._pairs(openers, [c for c in closers if c not in learned or c == apostrophe])
+        learned.update(self._name_pairs(pairs, apostrophe))
+
+        # Separators: closers answering no opener, named by what follows them.
+        separators = sorted((s for s in closers if s not in learned and self._after_words(s)), key=ord)
+        learned.update(self._name_separators(separators))
+
+        # A mark alone between spaces: an ellipsis beside the sentence marks in glyph order, else a spaced dash.
+        for symbol in sorted(self.unknown - learned.keys(), key=ord):
+            if self._main_shape(symbol) == "alone":
+                nearest = min(
+                    (s for s in learned if learned[s] in ".,;:—–"), key=lambda s: abs(ord(s) - ord(symbol)), default=None
+                )
+                mark = "–" if nearest and learned[nearest] in "—–" else "…"
+                if mark not in learned.values():
+                    learned[symbol] = mark
+        return learned
+
+    # -- shapes ----------------------------------------------------------------------
+
+    def _after_words(self, symbol: str) -> bool:
+        """Whether a closing symbol follows whole words (so is not a letter left unsolved at words' ends)."""
+        spots = [i for i in self.positions[symbol] if self._kind(i - 1) == "word"]
+        return not spots or sum(self.cipher._word_before(i) in self.cipher.known for i in spots) >= len(spots) / 2
+
+    def _dash_marks(self) -> list[str]:
+        return ["—", "–"] if "-" in self.text else ["-", "—", "–"]
+
+    # -- pairs -----------------------------------------------------------------------
+
+    def _pairs(self, openers: list[str], closers: list[str]) -> list[tuple[str, str | None]]:
+        """Match openers to closers by how well their occurrences alternate (one closer per opener).
+
+        A true closer follows its opener before the opener comes again, and is itself
+        preceded by the opener rather than by another closer; a comma or full stop turns
+        up whether or not anything is open.
+        """
+        scores = []
+        for opener in openers:
+            for closer in closers:
+                spots = [i for i in self.positions[closer] if self._shape(i) != "inner"]  # not apostrophes
+                events = [s for _, s in sorted([(i, opener) for i in self.positions[opener]] + [(i, closer) for i in spots])]
+                steps = list(zip(events, events[1:]))
+                closed = sum(a == opener and b == closer for a, b in steps)
+                score = closed / len(self.positions[opener]) * closed / max(len(spots), 1)
+                scores.append((score, opener, closer))
+        pairs: list[tuple[str, str | None]] = []
+        for score, opener, closer in sorted(scores, reverse=True):
+            if score >= 0.4 and all(opener != o and closer != c for o, c in pairs):
+                pairs.append((opener, closer))
+        paired = {o for o, _ in pairs}
+        return pairs + [(o, None) for o in openers if o not in paired]
+
+    def _encloses_digits(self, opener: str, closer: str | None) -> float:
+        """How often the text after an opener, up to its closer, holds a digit (as in "(Nye, 2011)")."""
+        hits = 0
+        for start in self.positions[opener]:
+            end = start + 1
+            while end < min(len(self.text), start + 120) and self.text[end] not in (opener, closer):
+                end += 1
+            hits += any(self._char(k).isdigit() for k in range(start + 1, end))
+        return hits / len(self.positions[opener])
+
+    def _name_pairs(self, pairs, apostrophe) -> dict[str, str]:
+        roles: dict[tuple[str, str | None], str] = {}
+        for pair in pairs:
+            if pair[1] is not None and pair[1] == apostrophe:
+                roles[pair] = "‘’"
+        cited = [p for p in pairs if p not in roles and self._encloses_digits(*p) >= 0.3]
+        if cited:
+            roles[max(cited, key=lambda p: len(self.positions[p[0]]))] = "()"
+        for pair in sorted(pairs, key=lambda p: -len(self.positions[p[0]])):
+            if pair not in roles:
+                roles[pair] = _nearest_family(pair[0], roles)
+        learned = {}
+        for (opener, closer), role in roles.items():
+            learned[opener] = role[0]
+            if closer is not None:
+                learned[closer] = role[1]
+        return learned
+
+    # -- separators ------------------------------------------------------------------
+
+    def _next_kind(self, i: int, decode: bool) -> str:
+        j = i + 1
+        while j < len(self.text) and self.text[j].isspace():
+            j += 1
+        if j >= len(self.text):
+            return "other"
+        char = self._char(j) if decode else self.text[j]
+        if decode and self.text[j] in self.unknown:
+            return "open" if self._main_shape(self.text[j]) == "open" else "other"
+        if char in _OPENING:
+            return "open"
+        if char.isdigit():
+            return "digit"
+        if char.isupper():
+            return "upper"
+        return "lower" if char.islower() else "other"
+
+    def _name_separators(self, separators: list[str]) -> dict[str, str]:
+        """Give , . ; : ? ! to the separators: the assignment under which what follows each is likeliest."""
+        if not separators:
+            return {}
+        profiles = {}
+        for mark, prior in _SEPARATOR_PRIOR.items():
+            seen = Counter(self._next_kind(i, decode=False) for i, c in enumerate(self.text) if c == mark)
+            total = sum(seen.values())
+            profiles[mark] = {k: (seen[k] + _PRIOR_WEIGHT * p) / (total + _PRIOR_WEIGHT) for k, p in prior.items()}
+        follows = {s: Counter(self._next_kind(i, decode=True) for i in self.positions[s]) for s in separators}
+        marks = list(_SEPARATOR_PRIOR)  # commonest first: a slight preference breaks ties between lone guesses
+        best, best_score = {}, -math.inf
+        for chosen in permutations(marks, min(len(separators), len(marks))):
+            score = sum(n * math.log(profiles[m][k]) for s, m in zip(separators, chosen) for k, n in follows[s].items())
+            score -= sum(0.5 * marks.index(m) for m in chosen)
+            if score > best_score:
+                best, best_score = dict(zip(separators, chosen)), score
+        return best
+
+
+def _nearest_family(opener: str, roles: dict) -> str:
+    """Name a further pair after the family (quotes or brackets) whose known glyphs sit closest to its own."""
+    taken = set(roles.values())
+    distance = {}
+    for family, options in _FAMILIES.items():
+        known = [o for (o, _), role in roles.items() if role in options]
+        if known and any(o not in taken for o in options):
+            distance[family] = min(abs(ord(opener) - ord(o)) for o in known)
+    family = min(distance, key=distance.get) if distance else "quotes"
+    order = _FAMILIES[family] + [o for f, options in _FAMILIES.items() if f != family for o in options]
+    return next(o for o in order if o not in taken)
+
+
+# -- plain characters standing in for capitals -----------------------------------------
+
+
+def _learn_stand_ins(text: str, symbols: set[str], mapping: dict[str, str], vocab: Counter[str]) -> dict[str, str]:
+    """Plain non-ASCII marks that, inside damaged runs, stand for a capital letter.
+
+    The extractor turns some capitals into typographic marks ('“' for 'S'). A mark is
+    read as the capital that turns the damaged words it opens (like "“ŽĨƚ", or "P‘C")
+    into clean-vocabulary words, when that explains them better than the mark itself.
+    """
+    known = {w.lower() for w in vocab}
+    in_damage = _damaged_runs(text, symbols)
+    letters = set(string.ascii_letters) | {s for s, c in mapping.items() if c.isalpha()}
+    words: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for i, char in enumerate(text):
+        if char.isascii() or char in symbols or char.isalnum() or char.isspace() or not in_damage[i]:
+            continue
+        if i + 1 >= len(text) or text[i + 1] not in letters:
+            continue
+        start, end = i, i + 1
+        while start and text[start - 1].isascii() and text[start - 1].isupper():
+            start -= 1
+        while end < len(text) and text[end] in letters:
+            end += 1
+        words[char].append((_decode(text[start:i], mapping, {}), _decode(text[i + 1 : end], mapping, {})))
+    stand_ins = {}
+    for char, found in words.items():
+        as_itself = sum(not head and tail.lower() in known for head, tail in found)
+        tally = Counter({capital: sum((h + capital + t).lower() in known for h, t in found) for capital in string.ascii_uppercase})
+        capital, hits = tally.most_common(1)[0]
+        if hits > as_itself and hits >= len(found) / 2:
+            stand_ins[char] = capital
+    return stand_ins

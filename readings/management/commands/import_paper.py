@@ -1,0 +1,57 @@
+"""Import (or re-import) one paper from a plain-text or Markdown extraction."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from readings.importer import Curation, import_parsed, load_curation
+from readings.ingest.pipeline import parse_source
+from readings.ingest.types import IngestError
+from readings.models import Stance
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a paper from a text or Markdown file, repairing extraction damage. "
+        "Re-importing the same file updates it in place and keeps passage keys. "
+        "Curation in fixtures/curation.json for a file of the same name is applied."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--stance", choices=Stance.values, help="official or critical")
+        parser.add_argument("--title", help="title to use; marked as supplied by the editor unless the source prints it")
+        parser.add_argument("--authors", default=None)
+        parser.add_argument("--year", type=int, default=None)
+        parser.add_argument("--venue", default=None)
+        parser.add_argument("--doi", default=None)
+        parser.add_argument("--url", default=None)
+        parser.add_argument("--slug", default=None)
+        parser.add_argument("--format", choices=["auto", "text", "markdown"], default="auto")
+
+    def handle(self, *args, path: Path, **options):
+        curation = load_curation(path.name) or Curation()
+        for name in ("stance", "title", "authors", "year", "venue", "doi", "url", "slug"):
+            if options[name] is not None:
+                setattr(curation, name, options[name])
+        if options["title"] is not None:
+            curation.title_supplied = True
+        if not curation.stance:
+            raise CommandError("--stance is required (official or critical)")
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise CommandError(f"no such file: {path}") from None
+        except IsADirectoryError:
+            raise CommandError(f"{path} is a directory, not a file") from None
+        except OSError as error:
+            raise CommandError(f"cannot read {path}: {error.strerror}") from None
+        try:
+            self.stderr.write(f"Reading and repairing {path.name}…")
+            parsed = parse_source(raw, options["format"])
+            self.stderr.write(f"Writing {len(parsed.sections)} sections…")
+            paper = import_parsed(parsed, curation, path.name, progress=self.stderr.write)
+        except IngestError as error:
+            raise CommandError(f"{path.name}: {error}") from None
+        count = paper.passages.count()
+        self.stdout.write(self.style.SUCCESS(f"Imported {paper.slug}: {paper.sections.count()} sections, {count} passages."))

@@ -1,0 +1,51 @@
+"""Small ORM fixtures shared by the server-side tests."""
+
+import pytest
+from django.core.management import call_command
+
+from readings.models import Contrast, Paper, Passage, Section, Stance, Theme
+
+
+@pytest.fixture
+def official_paper(db):
+    return Paper.objects.create(slug="official", title="An Official Paper", title_supplied=True, stance=Stance.OFFICIAL)
+
+
+@pytest.fixture
+def critical_paper(db):
+    return Paper.objects.create(slug="critical", title="A Critical Paper", authors="A. Critic", year=2015, stance=Stance.CRITICAL)
+
+
+def make_passages(paper, count=2, key="intro"):
+    section = Section.objects.create(paper=paper, key=key, title="Introduction", ordinal=1)
+    return [
+        Passage.objects.create(section=section, ordinal=i, text=f"{paper.title} passage {i}.") for i in range(1, count + 1)
+    ]
+
+
+@pytest.fixture
+def official_passage(official_paper):
+    return make_passages(official_paper)[0]
+
+
+@pytest.fixture
+def critical_passage(critical_paper):
+    return make_passages(critical_paper)[0]
+
+
+@pytest.fixture
+def theme(db):
+    return Theme.objects.create(slug="definitions", title="Definitions", question="What is it?", order=1, introduction="An *intro*.")
+
+
+@pytest.fixture
+def contrast(theme, official_passage, critical_passage):
+    contrast = Contrast.objects.create(theme=theme, order=1, title="Two views", commentary="They differ.")
+    contrast.set_sides([official_passage], [critical_passage])
+    return contrast
+
+
+@pytest.fixture
+def corpus(db):
+    """The shipped corpus and starter themes, loaded as `make setup` loads them."""
+    call_command("loaddata", "corpus", "themes", verbosity=0)
