@@ -23,7 +23,7 @@ test: setup
 
 # Rebuild fixtures/corpus.json from fixtures/sources and fixtures/curation.json.
 corpus: $(STAMP)
-	rm -f var/corpus-build.sqlite3
+	rm -f var/corpus-build.sqlite3*
 	mkdir -p var
 	DATABASE_URL=sqlite:///var/corpus-build.sqlite3 $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///var/corpus-build.sqlite3 $(PY) manage.py import_corpus

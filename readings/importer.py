@@ -104,6 +104,8 @@ def import_parsed(parsed: ParsedPaper, curation: Curation, source_name: str = ""
     progress = progress or (lambda message: None)
     if curation.stance not in Stance.values:
         raise IngestError(f"stance must be one of {', '.join(Stance.values)}")
+    # Interventions point at passages by position; fix their targets before curation inserts any.
+    targets = list(parsed.passages())
     curated_notes = apply_curation(parsed, curation)
     title = curation.title or parsed.title
     if not title:
@@ -115,7 +117,7 @@ def import_parsed(parsed: ParsedPaper, curation: Curation, source_name: str = ""
     )
     paper.source_file = source_name
     paper.title = title
-    paper.title_supplied = curation.title_supplied or (not parsed.title)
+    paper.title_supplied = curation.title_supplied
     paper.authors = curation.authors or parsed.authors
     paper.year = curation.year
     paper.venue, paper.doi, paper.url = curation.venue, curation.doi, curation.url
@@ -157,13 +159,12 @@ def import_parsed(parsed: ParsedPaper, curation: Curation, source_name: str = ""
     stale.delete()
     paper.sections.exclude(pk__in=[s.pk for s in sections]).delete()
 
-    write_notes(paper, parsed, curation, curated_notes)
+    write_notes(paper, parsed, targets, curation, curated_notes)
     return paper
 
 
-def write_notes(paper: Paper, parsed: ParsedPaper, curation: Curation, curated_notes: list[dict]):
+def write_notes(paper: Paper, parsed: ParsedPaper, passages: list, curation: Curation, curated_notes: list[dict]):
     paper.editorial_notes.filter(from_import=True).delete()
-    passages = list(parsed.passages())
     notes = []
     for note in curation.notes:
         notes.append(EditorialNote(paper=paper, kind=note["kind"], note=note["note"], original=note.get("original", ""), replacement=note.get("replacement", "")))

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 
 from .markdown import render_markdown
@@ -263,12 +265,13 @@ class Theme(models.Model):
     def natural_key(self):
         return (self.slug,)
 
-    def save(self, *args, **kwargs):
-        self.introduction_html = render_markdown(self.introduction)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("readings:theme-detail", args=[self.slug])
+
+
+class ContrastManager(models.Manager):
+    def get_by_natural_key(self, theme_slug, order):
+        return self.get(theme__slug=theme_slug, order=order)
 
 
 class Contrast(models.Model):
@@ -279,6 +282,8 @@ class Contrast(models.Model):
     commentary_html = models.TextField(blank=True, editable=False)
     passages = models.ManyToManyField(Passage, through="ContrastPassage", related_name="contrasts")
 
+    objects = ContrastManager()
+
     class Meta:
         ordering = ["theme", "order"]
         constraints = [models.UniqueConstraint(fields=["theme", "order"], name="contrast_order_unique_in_theme")]
@@ -286,9 +291,10 @@ class Contrast(models.Model):
     def __str__(self):
         return f"{self.theme}: {self.title or self.order}"
 
-    def save(self, *args, **kwargs):
-        self.commentary_html = render_markdown(self.commentary)
-        super().save(*args, **kwargs)
+    def natural_key(self):
+        return (self.theme.slug, self.order)
+
+    natural_key.dependencies = ["readings.theme"]
 
     @transaction.atomic
     def set_sides(self, official, critical):
@@ -316,11 +322,24 @@ def validate_sides(official, critical):
         raise ValidationError(errors)
 
 
+class ContrastPassageManager(models.Manager):
+    def get_by_natural_key(self, theme_slug, order, paper_slug, section_key, ordinal):
+        return self.get(
+            contrast__theme__slug=theme_slug,
+            contrast__order=order,
+            passage__section__paper__slug=paper_slug,
+            passage__section__key=section_key,
+            passage__ordinal=ordinal,
+        )
+
+
 class ContrastPassage(models.Model):
     contrast = models.ForeignKey(Contrast, on_delete=models.CASCADE, related_name="contrast_passages")
     passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="contrast_passages")
     side = models.CharField(max_length=16, choices=Stance.choices)
     order = models.PositiveSmallIntegerField(default=1)
+
+    objects = ContrastPassageManager()
 
     class Meta:
         ordering = ["contrast", "side", "order"]
@@ -332,6 +351,11 @@ class ContrastPassage(models.Model):
 
     def __str__(self):
         return f"{self.get_side_display()}: {self.passage.key}"
+
+    def natural_key(self):
+        return self.contrast.natural_key() + self.passage.natural_key()
+
+    natural_key.dependencies = ["readings.contrast", "readings.passage"]
 
 
 class Annotation(models.Model):
@@ -364,6 +388,19 @@ class Annotation(models.Model):
     def __str__(self):
         return f"{self.author} on {self.passage.key}"
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
+
+
+@receiver(pre_save, sender=Theme)
+@receiver(pre_save, sender=Contrast)
+@receiver(pre_save, sender=Annotation)
+def render_markdown_fields(sender, instance, **kwargs):
+    """Store sanitized HTML beside the Markdown on every save, loaddata's raw saves included."""
+    for source, target in MARKDOWN_FIELDS[sender]:
+        setattr(instance, target, render_markdown(getattr(instance, source)))
+
+
+MARKDOWN_FIELDS = {
+    Theme: [("introduction", "introduction_html")],
+    Contrast: [("commentary", "commentary_html")],
+    Annotation: [("body", "body_html")],
+}

@@ -141,12 +141,20 @@ def test_damage_without_clean_text_raises():
 
 
 def test_undecodable_symbol_raises_naming_it():
-    stray = "\u0300"
-    text = synthetic().replace(encode("public"), encode("pub") + stray + encode("lic"), 1)
+    # A page number with a digit seen nowhere else: the ordering leaves 6, 7, 8 and 9 open
+    # above 5, and no clean number says which it is.
+    text = synthetic().replace(encode("p. 12)"), encode("p. 17)"))
     with pytest.raises(IngestError) as caught:
         repair_glyph_ids(text)
     message = str(caught.value)
-    assert "U+0300" in message and "\n" not in message
+    assert GLYPHS["7"] in message and f"U+{ord(GLYPHS['7']):04X}" in message
+    assert "\n" not in message
+
+
+def test_stray_symbol_raises():
+    text = synthetic().replace(encode("public"), encode("pub") + "\u0300" + encode("lic"), 1)
+    with pytest.raises(IngestError):
+        repair_glyph_ids(text)
 
 
 def test_has_glyph_damage():

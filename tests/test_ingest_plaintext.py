@@ -210,3 +210,29 @@ def test_parts_with_subsections_are_level_one():
 def test_empty_text_is_refused(text):
     with pytest.raises(IngestError, match="empty"):
         parse_plain_text(text)
+
+
+def test_two_trailing_spaces_after_a_full_stop_end_a_paragraph():
+    text = (
+        "1. Introduction\n\n"
+        f"{WIDTH_LINE}\n"
+        "and so this long line ends the first paragraph with a sentence that fills the line.  \n"
+        "Regime security generally refers to the condition where governing elites are secure.\n"
+    )
+    paragraphs = body_texts(parse_plain_text(text))
+    assert len(paragraphs) == 2
+    assert paragraphs[1].startswith("Regime security")
+
+
+def test_short_line_ending_in_a_colon_introduces_a_block_quotation():
+    text = (
+        "1. Introduction\n\n"
+        f"{WIDTH_LINE}\n"
+        "Sun and Wang rebut the claim when they write:\n"
+        "As far as developing countries are concerned, this language corresponds to a Western system;\n"
+        "it will create a conflict (Sun and Wang, 2014, p. 108).\n"
+        "Chinese scholars also warn that anti-China forces threaten cultural security in the region.\n"
+    )
+    paper = parse_plain_text(text)
+    kinds = [(p.kind, p.text[:20]) for p in paper.passages()]
+    assert kinds == [("body", WIDTH_LINE[:20]), ("quote", "As far as developing"), ("body", "Chinese scholars als")]

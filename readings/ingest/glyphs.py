@@ -125,6 +125,15 @@ def _char_class(chars) -> str:
     return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
 
+# A symbol seen fewer times than this cannot be judged to always open or close words.
+_EDGE_MIN = 4
+
+# The shortest damaged token whose match with the vocabulary counts as evidence. Any
+# string of digits is a number, so a page number that matches proves little; years,
+# repeated across citations, do.
+_EVIDENCE_LENGTH = {LETTERS: 2, DIGITS: 4}
+
+
 # -- the cipher -------------------------------------------------------------------
 
 
@@ -140,7 +149,7 @@ class _Cipher:
                 self.positions[char].append(i)
         self.vocab = self._clean_runs(r"[A-Za-z]+")
         self.numbers = self._clean_runs(r"[0-9]+")
-        self.known = {w.lower() for w in self.vocab} | set(self.numbers)
+        self._known: tuple[int, set[str]] = (-1, set())
         self.mapping: dict[str, str] = {}
 
     def solve(self) -> dict[str, str]:
@@ -189,7 +198,7 @@ class _Cipher:
                 spots = self.positions[symbol]
                 starts = sum(boundary(i - 1) for i in spots)
                 ends = sum(boundary(i + 1) for i in spots)
-                if len(spots) >= 2 and max(starts, ends) >= 0.9 * len(spots):
+                if len(spots) >= _EDGE_MIN and max(starts, ends) >= 0.9 * len(spots):
                     new.add(symbol)
             if not new:
                 return edges
@@ -233,6 +242,18 @@ class _Cipher:
             return self.mapping.get(char, " ").isalnum()
         return char.isalnum()
 
+    @property
+    def known(self) -> set[str]:
+        """Whole words: the clean vocabulary and numbers, and decoded words standing alone between spaces."""
+        solved, words = self._known
+        if solved != len(self.mapping):
+            words = {w.lower() for w in self.vocab} | set(self.numbers)
+            for token in self.text.split():
+                if all(c.isalnum() and c not in self.symbols or self.mapping.get(c, " ").isalnum() for c in token):
+                    words.add(_decode(token, self.mapping, {}).lower())
+            self._known = (len(self.mapping), words)
+        return words
+
     def _word_before(self, i: int) -> str:
         start = i
         while self._is_word_char(start - 1):
@@ -245,44 +266,72 @@ class _Cipher:
             end += 1
         return _decode(self.text[i + 1 : end], self.mapping, {}).lower()
 
-    def _edge_of_words(self, symbol: str) -> bool:
-        """Whether the symbol mostly touches whole known words, as punctuation does, rather than parts of words."""
-        votes = []
-        for i in self.positions[symbol]:
-            touched = [w for w, there in ((self._word_before(i), self._is_word_char(i - 1)), (self._word_after(i), self._is_word_char(i + 1))) if there]
-            if touched:
-                votes.append(any(w in self.known for w in touched))
-        return bool(votes) and sum(votes) >= len(votes) / 2
+    def _inner_spots(self, symbol: str) -> list[int]:
+        """Where the symbol sits between two letters or digits."""
+        return [i for i in self.positions[symbol] if self._is_word_char(i - 1) and self._is_word_char(i + 1)]
 
-    def _joins_words(self, symbol: str, whole_right: bool = False) -> bool:
+    def _is_mark(self, symbol: str) -> bool:
+        """Whether the symbol behaves as punctuation.
+
+        It is seldom inside a word, or only after whole words there; and the glyph order
+        leaves no room for it among the letters or digits.
+        """
+        inner = self._inner_spots(symbol)
+        if len(inner) > 0.1 * len(self.positions[symbol]) and not self._joins_words(symbol):
+            return False
+        return not any(self._has_room(symbol, alphabet) for alphabet in (LETTERS, DIGITS))
+
+    def _has_room(self, symbol: str, alphabet: str) -> bool:
+        """Whether the glyph order leaves room for the symbol in a class: between two solved
+        symbols with unused characters between them, or just past the solved ones."""
+        low, high = _bounds(symbol, self.mapping, alphabet)
+        free = _free(alphabet, self.mapping, low, high)
+        if not free:
+            return False
+        if low != "" and high != "\uffff":
+            return True
+        solved = [ord(s) for s, c in self.mapping.items() if c in alphabet]
+        return bool(solved) and min(abs(ord(symbol) - code) for code in solved) <= len(free)
+
+    def _joins_words(self, symbol: str) -> bool:
         """Whether, where it sits inside a word, the symbol mostly follows a whole known word.
 
-        So it is an apostrophe ("China’s"), the dot of "e.g." or (with `whole_right`, a
-        known word on both sides) a dash, and not a letter: a letter splits a word into
-        pieces that are not words.
+        So it is an apostrophe ("China’s"), a dash or the dot of "e.g.", and not a letter:
+        a letter splits a word into pieces that are not words.
         """
-        spots = [i for i in self.positions[symbol] if self._is_word_char(i - 1) and self._is_word_char(i + 1)]
-        joined = sum(
-            self._word_before(i) in self.known and (not whole_right or self._word_after(i) in self.known) for i in spots
-        )
+        spots = self._inner_spots(symbol)
+        joined = sum(len(w) > 1 and w in self.known for w in map(self._word_before, spots))
         return bool(spots) and joined >= len(spots) / 2
 
     # -- letters and digits -------------------------------------------------------------
 
     def _solve_class(self, alphabet: str, vocab: Counter[str], edges: set[str]) -> None:
         unsolved = self.symbols - edges - self.mapping.keys()
-        _solve_substitution(self._tokens(alphabet, unsolved), vocab, self.symbols, alphabet, self.mapping)
+        # A symbol too rare to judge may be a mark closing (or opening) the run: read it both ways.
+        rare = {s for s in unsolved if len(self.positions[s]) < _EDGE_MIN}
+        tokens: Counter[str] = Counter()
+        for token, n in self._tokens(alphabet, unsolved).items():
+            lead = 1 if token[0] in rare else 0
+            trail = 1 if token[-1] in rare else 0
+            variants = {token[a : len(token) - b] for a in range(lead + 1) for b in range(trail + 1)}
+            for variant in variants - {""}:
+                tokens[variant] += n
+        tokens = Counter({t: n for t, n in tokens.items() if len(t) >= _EVIDENCE_LENGTH[alphabet]})
+        _solve_substitution(tokens, vocab, self.symbols, alphabet, self.mapping)
 
     def _inside(self, symbol: str, alphabet: str) -> Counter[str]:
         """The damaged words (or numbers) a symbol sits inside, when it may stand for a character of the class.
 
-        A letter touches letters, and does not sit at the edge of whole words as
-        punctuation does; a digit sits in a number.
+        A letter touches letters and is no apostrophe or dash. Past the last solved
+        letter (where punctuation glyphs usually follow) it must also sit between two
+        letters somewhere. A digit sits in a number.
         """
         if alphabet == LETTERS:
             letters = self._class_chars(LETTERS)
             touching = any(self.text[i - 1 : i] in letters or self.text[i + 1 : i + 2] in letters for i in self.positions[symbol])
-            if not touching or self._edge_of_words(symbol):
+            low, high = _bounds(symbol, self.mapping, LETTERS)
+            between = low != "" and high != "\uffff"
+            if not touching or self._joins_words(symbol) or not (between or self._inner_spots(symbol)):
                 return Counter()
         return self._tokens(alphabet, {symbol})
 
@@ -292,7 +341,9 @@ class _Cipher:
         A symbol found inside words (or numbers) stands for a character between those of
         its solved neighbours in glyph order. When a gap holds as many such symbols as it
         has unused characters, the ordering decides; otherwise the reading that turns the
-        most damaged words into clean-vocabulary words wins.
+        most damaged words into clean-vocabulary words wins; failing that, a symbol whose
+        glyph number is next to a solved symbol's stands for the next character (fonts keep
+        digits, and mostly letters, in unbroken runs).
         """
         known = {w.lower() for w in vocab}
         while True:
@@ -313,19 +364,36 @@ class _Cipher:
                     self.mapping.update(zip(members, free))
                     progress = True
                     break
-                best = max(
-                    (
-                        (sum(n for t, n in found[s].items() if _decode(t, self.mapping, {s: c}).lower() in known), s, c)
-                        for s in members
-                        for c in free
-                    ),
+                hits, symbol, char = max(
+                    (_support(found[s], self.mapping, {s: c}, known, _EVIDENCE_LENGTH[alphabet]), s, c)
+                    for s in members
+                    for c in free
                 )
-                if best[0]:
-                    self.mapping[best[1]] = best[2]
+                if hits < 2:
+                    symbol, char = self._next_to_solved(members, free, alphabet)
+                if symbol:
+                    self.mapping[symbol] = char
                     progress = True
                     break
             if not progress:
                 return
+
+    def _next_to_solved(self, members: list[str], free: list[str], alphabet: str) -> tuple[str, str]:
+        """A member whose glyph number is one off a solved symbol's, with the matching neighbour character free."""
+        solved = {ord(s): alphabet.index(c) for s, c in self.mapping.items() if c in alphabet}
+        for symbol in members:
+            for step in (1, -1):
+                index = solved.get(ord(symbol) - step)
+                if index is not None and 0 <= index + step < len(alphabet) and alphabet[index + step] in free:
+                    return symbol, alphabet[index + step]
+        return "", ""
+
+
+def _support(tokens: Counter[str], mapping, reading: dict[str, str], known: set[str], shortest: int) -> int:
+    """How strongly a reading is borne out: the damaged words it turns into known words, longer ones counting more."""
+    return sum(
+        (len(t) - 1) * n for t, n in tokens.items() if len(t) >= shortest and _decode(t, mapping, reading).lower() in known
+    )
 
 
 def _bounds(symbol: str, mapping: dict[str, str], alphabet: str) -> tuple[str, str]:
@@ -378,8 +446,9 @@ def _solve_substitution(tokens: Counter[str], vocab: Counter[str], symbols, alph
     """Extend `mapping` by matching damaged tokens against the vocabulary, one best-supported symbol at a time.
 
     Each token spreads its frequency over the vocabulary words it can still be read as
-    (in proportion to their frequency); a symbol is fixed when at least 60% of its votes
-    agree on one character.
+    (in proportion to their frequency), counting for more the longer it is (a two-digit
+    page number that matches proves little); a symbol is fixed when at least 60% of its
+    votes agree on one character, and they add up to at least two.
     """
     by_length: dict[int, list[str]] = defaultdict(list)
     by_pattern: dict[tuple[int, ...], list[str]] = defaultdict(list)
@@ -404,12 +473,12 @@ def _solve_substitution(tokens: Counter[str], vocab: Counter[str], symbols, alph
             total = sum(vocab[w] for w, _ in fits)
             for word, new in fits:
                 for symbol, char in new.items():
-                    votes[symbol][char] += tokens[token] * vocab[word] / total
+                    votes[symbol][char] += (len(token) - 1) * tokens[token] * vocab[word] / total
         best = None
         for symbol, tally in votes.items():
             char, support = tally.most_common(1)[0]
             share = support / sum(tally.values())
-            if support >= 1 and share >= 0.6 and (best is None or support * share > best[0]):
+            if support >= 2 and share >= 0.6 and (best is None or support * share > best[0]):
                 best = (support * share, symbol, char)
         if best is None:
             return
@@ -430,6 +499,7 @@ _SEPARATOR_PRIOR = {
 }
 _PRIOR_WEIGHT = 20
 _OPENING = "([{'\"‘“"
+_PLAIN_CLOSERS = ")]"
 _FAMILIES = {"quotes": ["‘’", "“”"], "brackets": ["()", "[]", "{}"]}
 
 
@@ -469,18 +539,20 @@ class _Punctuation:
 
     def learn(self) -> dict[str, str]:
         learned: dict[str, str] = {}
-        inner = [s for s in self.unknown if self._main_shape(s) == "inner"]
-        closers = [s for s in self.unknown if self._main_shape(s) in ("close", "inner") and self.shapes[s]["close"]]
-        openers = sorted((s for s in self.unknown if self._main_shape(s) == "open"), key=ord)
+        marks = {s for s in self.unknown if self.cipher._is_mark(s)}
+        inner = [s for s in marks if self._main_shape(s) == "inner"]
+        closers = [s for s in marks if self._main_shape(s) in ("close", "inner") and self.shapes[s]["close"]]
+        openers = sorted((s for s in marks if self._main_shape(s) == "open"), key=ord)
 
-        # The right single quote doubles as the apostrophe: a closer also found inside words ("China’s").
-        apostrophes = [s for s in closers if self.shapes[s]["inner"] and self.cipher._joins_words(s)]
+        # Inside words, the apostrophe (which is also the right single quote) comes before a short
+        # ending ("China’s", "don’t"); a dash joins two words.
+        apostrophes = [
+            s for s in marks if self.shapes[s]["inner"] >= 0.2 * len(self.positions[s]) and self._short_endings(s) >= 0.5
+        ]
         apostrophe = max(apostrophes, key=lambda s: self.shapes[s]["inner"], default=None)
         if apostrophe:
             learned[apostrophe] = "’"
-
-        # Dashes join two whole words; an ASCII hyphen already in the text means a longer dash.
-        dashes = [s for s in inner if s not in closers and self.cipher._joins_words(s, whole_right=True)]
+        dashes = [s for s in inner if s != apostrophe and not self.shapes[s]["close"]]
         for symbol, dash in zip(sorted(dashes, key=lambda s: -len(self.positions[s])), self._dash_marks()):
             learned[symbol] = dash
 
@@ -489,11 +561,11 @@ class _Punctuation:
         learned.update(self._name_pairs(pairs, apostrophe))
 
         # Separators: closers answering no opener, named by what follows them.
-        separators = sorted((s for s in closers if s not in learned and self._after_words(s)), key=ord)
+        separators = sorted((s for s in closers if s not in learned), key=ord)
         learned.update(self._name_separators(separators))
 
         # A mark alone between spaces: an ellipsis beside the sentence marks in glyph order, else a spaced dash.
-        for symbol in sorted(self.unknown - learned.keys(), key=ord):
+        for symbol in sorted(marks - learned.keys(), key=ord):
             if self._main_shape(symbol) == "alone":
                 nearest = min(
                     (s for s in learned if learned[s] in ".,;:—–"), key=lambda s: abs(ord(s) - ord(symbol)), default=None
@@ -505,12 +577,13 @@ class _Punctuation:
 
     # -- shapes ----------------------------------------------------------------------
 
-    def _after_words(self, symbol: str) -> bool:
-        """Whether a closing symbol follows whole words (so is not a letter left unsolved at words' ends)."""
-        spots = [i for i in self.positions[symbol] if self._kind(i - 1) == "word"]
-        return not spots or sum(self.cipher._word_before(i) in self.cipher.known for i in spots) >= len(spots) / 2
+    def _short_endings(self, symbol: str) -> float:
+        """Of the places a symbol sits inside a word, the share where at most two letters follow."""
+        spots = self.cipher._inner_spots(symbol)
+        return sum(len(self.cipher._word_after(i)) <= 2 for i in spots) / max(len(spots), 1)
 
     def _dash_marks(self) -> list[str]:
+        """An ASCII hyphen already in the text means a dash symbol stands for a longer dash."""
         return ["—", "–"] if "-" in self.text else ["-", "—", "–"]
 
     # -- pairs -----------------------------------------------------------------------
@@ -520,19 +593,25 @@ class _Punctuation:
 
         A true closer follows its opener before the opener comes again, and is itself
         preceded by the opener rather than by another closer; a comma or full stop turns
-        up whether or not anything is open.
+        up whether or not anything is open. Openers answered by a plain bracket (where the
+        damage stopped) are left out of the count. Between equally good closers, the
+        nearer wins.
         """
+        plain = [i for i, c in enumerate(self.text) if c in _PLAIN_CLOSERS]
         scores = []
         for opener in openers:
             for closer in closers:
                 spots = [i for i in self.positions[closer] if self._shape(i) != "inner"]  # not apostrophes
-                events = [s for _, s in sorted([(i, opener) for i in self.positions[opener]] + [(i, closer) for i in spots])]
+                events = sorted(
+                    [(i, opener) for i in self.positions[opener]] + [(i, closer) for i in spots] + [(i, "") for i in plain]
+                )
                 steps = list(zip(events, events[1:]))
-                closed = sum(a == opener and b == closer for a, b in steps)
-                score = closed / len(self.positions[opener]) * closed / max(len(spots), 1)
-                scores.append((score, opener, closer))
+                spans = [j - i for (i, a), (j, b) in steps if a == opener and b == closer]
+                answered = len(self.positions[opener]) - sum(a == opener and b == "" for (_, a), (_, b) in steps)
+                score = len(spans) / max(answered, 1) * len(spans) / max(len(spots), 1)
+                scores.append((score, -sum(spans) / max(len(spans), 1), opener, closer))
         pairs: list[tuple[str, str | None]] = []
-        for score, opener, closer in sorted(scores, reverse=True):
+        for score, _, opener, closer in sorted(scores, reverse=True):
             if score >= 0.4 and all(opener != o and closer != c for o, c in pairs):
                 pairs.append((opener, closer))
         paired = {o for o, _ in pairs}

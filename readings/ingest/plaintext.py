@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .types import (
     BODY,
     CAPTION,
+    QUOTE,
     REFERENCE,
     IngestError,
     Intervention,
@@ -31,6 +32,7 @@ SMALL_WORDS = {
     "is", "of", "on", "or", "the", "to", "up", "with", "its", "their", "under", "via", "vs",
 }
 TOP_LEVEL_NAMES = {"abstract", "introduction", "conclusion", "conclusions", "references", "bibliography"}
+SUPPLIED_OPENING = "[Introduction]"
 REFERENCE_HEADINGS = {"references", "bibliography", "works cited", "reference list"}
 
 NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\S.*)$")
@@ -44,6 +46,7 @@ class Line:
     text: str  # without the page-start space and trailing spaces
     page_start: bool  # the extraction put a space before it: the first line of a new page
     block: int  # index of the blank-line separated block it belongs to
+    gap_after: bool = False  # two or more spaces after the last word: some extractors end paragraphs so
 
 
 @dataclass
@@ -73,8 +76,8 @@ def parse_plain_text(text: str) -> ParsedPaper:
     interventions: list[Intervention] = []
     elements = attach_figure_contents(elements, width)
     paper = build_sections(elements, repairs, interventions)
-    if not any(section.passages for section in paper.sections if section.title != "Abstract"):
-        raise IngestError("no recognisable structure: no paragraphs were found")
+    if not any(len(WORD.findall(p.text)) >= 5 for p in paper.passages() if p.kind == BODY):
+        raise IngestError("no recognisable structure: no paragraphs of prose were found")
     paper.repairs = dict(repairs)
     paper.interventions = interventions
     return paper
@@ -89,7 +92,7 @@ def split_lines(text: str) -> list[Line]:
                 block += 1
             lines.append(Line("", False, block))
             continue
-        lines.append(Line(collapse_spaces(stripped), raw.startswith(" "), block))
+        lines.append(Line(collapse_spaces(stripped), raw.startswith(" "), block, raw.endswith("  ")))
     return lines
 
 
@@ -225,8 +228,10 @@ def group_elements(lines: list[Line], width: int, vocabulary: Counter, repairs: 
                 heading_open, current, previous = heading, None, line
                 continue
 
-        if paragraph_ended or current is None:
-            current = Element("paragraph", [line.text])
+        if paragraph_ended or current is None or introduces_quotation(current, previous, width):
+            # A short line ending in a colon introduces a block quotation (set off in print).
+            kind = "quote" if current is not None and introduces_quotation(current, previous, width) else "paragraph"
+            current = Element(kind, [line.text])
             elements.append(current)
         else:
             join_line(current, line.text, vocabulary, repairs)
@@ -247,7 +252,7 @@ def current_paragraph_ended(current: Element, previous: Line | None, line: Line,
     if starts_lower or last.endswith("-") and not last.endswith(" -"):
         return False  # a sentence cut by a line, page or column break
     short = len(previous.text) < 0.75 * width
-    if short and ends_sentence(last):
+    if (short or previous.gap_after) and ends_sentence(last):
         return True
     if new_block and not spaced and len(previous.text) < 0.6 * width and not ends_with_small_word(last):
         # Loose short lines (a flattened figure or table) are separate pieces, not one sentence.
@@ -260,6 +265,15 @@ def current_paragraph_ended(current: Element, previous: Line | None, line: Line,
     if new_block and not spaced:
         return True
     return False
+
+
+def introduces_quotation(current: Element, previous: Line | None, width: int) -> bool:
+    return (
+        current.kind == "paragraph"
+        and previous is not None
+        and current.lines[-1].endswith(":")
+        and len(previous.text) < 0.75 * width
+    )
 
 
 def is_unnumbered_heading(line: Line, following: Line | None, width: int, spaced: bool) -> bool:
@@ -368,11 +382,25 @@ def build_sections(elements: list[Element], repairs: Counter, interventions: lis
             continue
         if section is None:
             label = ABSTRACT_LABEL.match(element.text) if element.kind == "paragraph" else None
-            section = ParsedSection(title="Abstract" if label else "Front matter", level=1)
+            section = ParsedSection(title="Abstract" if label else SUPPLIED_OPENING, level=1)
             paper.sections.append(section)
             if label:
                 element.lines[0] = element.lines[0][label.end():]
                 repairs["run_in_headings_split"] += 1
+        elif section.title == "Abstract" and not section.number and len(paper.sections) == 1 and section.passages:
+            # The body begins before the first heading: it gets a bracketed, supplied heading.
+            section = ParsedSection(title=SUPPLIED_OPENING, level=1)
+            paper.sections.append(section)
+        if section.title == SUPPLIED_OPENING and not section.passages:
+            interventions.append(
+                Intervention(
+                    kind="structure",
+                    index=passage_index,
+                    original="",
+                    replacement=SUPPLIED_OPENING,
+                    reason="The opening section has no heading in the source; the heading in square brackets is the editor’s.",
+                )
+            )
         if element.kind == "caption":
             original = getattr(element, "original", "")
             if original and not original.startswith(f"{element.label} {element.number}") and not original.startswith(element.text[:12]):
@@ -387,7 +415,12 @@ def build_sections(elements: list[Element], repairs: Counter, interventions: lis
                 )
             passage = ParsedPassage(kind=CAPTION, text=element.text, figure_text=element.figure_text)
         else:
-            kind = REFERENCE if section.title.lower().rstrip(":") in REFERENCE_HEADINGS else BODY
+            if element.kind == "quote":
+                kind = QUOTE
+            elif section.title.lower().rstrip(":") in REFERENCE_HEADINGS:
+                kind = REFERENCE
+            else:
+                kind = BODY
             passage = ParsedPassage(kind=kind, text=element.text.strip())
         if passage.text:
             section.passages.append(passage)
