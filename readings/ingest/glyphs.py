@@ -13,23 +13,24 @@ from the text itself; there is no table of any font's glyph numbers.
 1. Letters. The clean stretches give a vocabulary of words with their frequencies.
    Every damaged word is matched against the clean words of the same length and
    letter-repetition pattern. Glyph numbers rise in alphabetical order, so a symbol
-   with a higher code point must stand for a later letter; that constraint throws
-   out most false matches. The matches vote, and the best-supported symbol is fixed,
-   one at a time, until no vote is clear. Letters too rare to win a vote (q, x, z, j)
-   are then placed in the gaps the ordering leaves, checked against the vocabulary.
-2. Digits, the same way, with the clean stretches' numbers (years in citations, page
-   numbers) as the vocabulary.
+   with a higher code point must stand for a later letter; that constraint throws out
+   most false matches. The matches vote, and the best-supported symbol is fixed, one
+   at a time, until no vote is clear. Letters too rare to win a vote (q, x, z, j) are
+   then placed in the gaps the ordering leaves, checked against the vocabulary.
+2. Digits, the same way, with the clean stretches' numbers as the vocabulary: years
+   in citations, and numbers that follow the same words as a clean number does (the
+   page of a citation repeated elsewhere).
 3. Punctuation, from context: where each remaining symbol stands (opening a word,
-   closing one, between two words, alone between spaces), which symbol closes which
-   (and whether the enclosed text holds a citation's year), and what follows it (a
-   capital after a full stop). The clean stretches' own punctuation sharpens the last.
+   closing one, inside a word, alone between spaces), which symbol closes which (and
+   whether the enclosed text holds a citation's year), and what follows it (a capital
+   after a full stop). The clean stretches' own punctuation sharpens the last.
 4. Plain characters standing for something else inside damaged runs: the extractor
    turns some capitals into curly quotes, so "“ŽĨƚ" is "Soft". A mark is read as the
-   capital that turns the damaged words it opens into clean-vocabulary words.
+   capital that turns the damaged words it opens into known words.
 
 Every damaged symbol becomes exactly one character, so the number of lines never
 changes, and characters outside damaged runs are left alone. A damaged symbol the
-text gives no evidence for raises IngestError rather than leaving mojibake behind.
+text gives no clear evidence for raises IngestError rather than being guessed.
 """
 
 from __future__ import annotations
@@ -51,6 +52,31 @@ LETTERS = string.ascii_lowercase
 DIGITS = string.digits
 _PLAIN = {LETTERS: frozenset(string.ascii_letters), DIGITS: frozenset(string.digits)}
 
+# A symbol seen fewer times than this cannot be judged to always open or close words.
+_EDGE_MIN = 4
+
+# The shortest damaged token whose match with the vocabulary counts as evidence. Any
+# string of digits is a number, so a page number that matches a clean one proves little.
+_EVIDENCE_LENGTH = {LETTERS: 2, DIGITS: 4}
+
+# Fewer clean words than this give too little to learn the substitution from.
+_MIN_CLEAN_WORDS = 20
+
+# A small generic prior: common English words, counted once each on top of the clean
+# stretches' own words, so that a short text still shows the rarer letters in a word or two.
+_COMMON_WORDS = """
+the of and to in a is that for it as with was on be by this are or from at which an not have has had but
+were their its been can also more other they these such than there would will all about into only one two
+new may between over both some most after when who what how however because while where those through
+during under within without being should could must each many much very even well way work world like
+make take know think keep just major project subject question quite require example next view level give
+people first time year
+""".split()
+
+# The weight of a damaged number that follows the same two words as a clean number
+# ("Nye, 2011, p. 23" cited twice): as strong as a matching year.
+_CONTEXT_WEIGHT = 3
+
 
 @dataclass(frozen=True)
 class GlyphRepair:
@@ -70,7 +96,7 @@ def repair_glyph_ids(text: str) -> GlyphRepair:
         return GlyphRepair(text=text, mapping={}, replaced=0)
     cipher = _Cipher(text)
     mapping = cipher.solve()
-    stand_ins = _learn_stand_ins(text, cipher.symbols, mapping, cipher.vocab)
+    stand_ins = _learn_stand_ins(cipher)
     in_damage = _damaged_runs(text, cipher.symbols)
     out = []
     replaced = 0
@@ -108,7 +134,7 @@ def _damaged_symbols(text: str) -> set[str]:
 
 def _accented_letter(char: str) -> bool:
     parts = unicodedata.decomposition(char).split()
-    return bool(parts) and not parts[0].startswith("<") and chr(int(parts[0], 16)).isascii()
+    return char.isalpha() and bool(parts) and not parts[0].startswith("<") and chr(int(parts[0], 16)).isascii()
 
 
 def _damaged_runs(text: str, symbols: set[str]) -> list[bool]:
@@ -119,19 +145,6 @@ def _damaged_runs(text: str, symbols: set[str]) -> list[bool]:
         if damaged or (0 < k < len(words) - 1 and words[k - 1][2] and words[k + 1][2]):
             flags[start:end] = [True] * (end - start)
     return flags
-
-
-def _char_class(chars) -> str:
-    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
-
-
-# A symbol seen fewer times than this cannot be judged to always open or close words.
-_EDGE_MIN = 4
-
-# The shortest damaged token whose match with the vocabulary counts as evidence. Any
-# string of digits is a number, so a page number that matches proves little; years,
-# repeated across citations, do.
-_EVIDENCE_LENGTH = {LETTERS: 2, DIGITS: 4}
 
 
 # -- the cipher -------------------------------------------------------------------
@@ -147,16 +160,17 @@ class _Cipher:
         for i, char in enumerate(text):
             if char in self.symbols:
                 self.positions[char].append(i)
-        self.vocab = self._clean_runs(r"[A-Za-z]+")
+        self.clean_words = self._clean_runs(r"[A-Za-z]+")
+        self.vocab = self.clean_words + Counter(_COMMON_WORDS)
         self.numbers = self._clean_runs(r"[0-9]+")
-        self._known: tuple[int, set[str]] = (-1, set())
         self.mapping: dict[str, str] = {}
+        self._known: tuple[int, set[str]] = (-1, set())
 
     def solve(self) -> dict[str, str]:
+        if sum(self.clean_words.values()) < _MIN_CLEAN_WORDS:
+            raise IngestError("Cannot decode glyph-ID damage: the text has too little clean text to learn the letters from.")
         edges = self._edge_symbols()
         self._solve_class(LETTERS, self.vocab, edges)
-        if not any(c in LETTERS for c in self.mapping.values()):
-            raise IngestError("Cannot decode glyph-ID damage: the text has no clean stretch to learn the letters from.")
         self._fill_gaps(LETTERS, self.vocab)
         self._solve_class(DIGITS, self.numbers, edges)
         self._fill_gaps(DIGITS, self.numbers)
@@ -165,7 +179,7 @@ class _Cipher:
         if unknown:
             char = unknown[0]
             raise IngestError(
-                f"Cannot decode the glyph-ID character {char!r} (U+{ord(char):04X}): the text gives no evidence for it."
+                f"Cannot decode the glyph-ID character {char!r} (U+{ord(char):04X}): the text gives no clear evidence for it."
             )
         return self.mapping
 
@@ -173,14 +187,15 @@ class _Cipher:
 
     def _clean_runs(self, pattern: str) -> Counter[str]:
         """Words (or numbers) of the clean stretches: plain runs not touching a damaged symbol."""
+        return Counter(m.group() for m in self._clean_matches(pattern))
+
+    def _clean_matches(self, pattern: str):
         text = self.text
-        runs: Counter[str] = Counter()
         for m in re.finditer(pattern, text):
             before = text[m.start() - 1] if m.start() else " "
             after = text[m.end()] if m.end() < len(text) else " "
             if before not in self.symbols and after not in self.symbols:
-                runs[m.group()] += 1
-        return runs
+                yield m
 
     def _edge_symbols(self) -> set[str]:
         """Symbols that (nearly) always open or close a word, so punctuation: kept out of word tokens."""
@@ -208,7 +223,7 @@ class _Cipher:
         """Plain characters of a class plus the symbols already solved into it."""
         return set(_PLAIN[alphabet]) | {s for s, c in self.mapping.items() if c in alphabet}
 
-    def _tokens(self, alphabet: str, extra: set[str]) -> Counter[str]:
+    def _spans(self, alphabet: str, extra: set[str]) -> list[tuple[int, int]]:
         """Runs of a class's characters and `extra` symbols around each occurrence of an `extra` symbol.
 
         Numbers must not touch a letter (so "12th" and "China’s" are not numbers).
@@ -216,22 +231,23 @@ class _Cipher:
         text = self.text
         members = self._class_chars(alphabet) | extra
         letters = self._class_chars(LETTERS)
-        tokens: Counter[str] = Counter()
+        spans = []
         end = -1
         for i in sorted(i for s in extra for i in self.positions[s]):
             if i < end:
-                continue  # inside the run just counted
+                continue  # inside the run just taken
             start, end = i, i + 1
             while start and text[start - 1] in members:
                 start -= 1
             while end < len(text) and text[end] in members:
                 end += 1
-            if alphabet == DIGITS and (
-                (start and text[start - 1] in letters) or (end < len(text) and text[end] in letters)
-            ):
+            if alphabet == DIGITS and ((start and text[start - 1] in letters) or (end < len(text) and text[end] in letters)):
                 continue
-            tokens[text[start:end]] += 1
-        return tokens
+            spans.append((start, end))
+        return spans
+
+    def _tokens(self, alphabet: str, extra: set[str]) -> Counter[str]:
+        return Counter(self.text[start:end] for start, end in self._spans(alphabet, extra))
 
     def _is_word_char(self, i: int) -> bool:
         """Whether position i holds a letter or digit (plain, or a symbol solved as one)."""
@@ -244,13 +260,13 @@ class _Cipher:
 
     @property
     def known(self) -> set[str]:
-        """Whole words: the clean vocabulary and numbers, and decoded words standing alone between spaces."""
+        """Whole words (lowercase): the clean vocabulary and numbers, and decoded words standing between spaces."""
         solved, words = self._known
         if solved != len(self.mapping):
             words = {w.lower() for w in self.vocab} | set(self.numbers)
             for token in self.text.split():
-                if all(c.isalnum() and c not in self.symbols or self.mapping.get(c, " ").isalnum() for c in token):
-                    words.add(_decode(token, self.mapping, {}).lower())
+                if all(self.mapping.get(c, " ").isalnum() if c in self.symbols else c.isalnum() for c in token):
+                    words.add(_decode(token, self.mapping).lower())
             self._known = (len(self.mapping), words)
         return words
 
@@ -258,17 +274,40 @@ class _Cipher:
         start = i
         while self._is_word_char(start - 1):
             start -= 1
-        return _decode(self.text[start:i], self.mapping, {}).lower()
+        return _decode(self.text[start:i], self.mapping).lower()
 
     def _word_after(self, i: int) -> str:
         end = i + 1
         while self._is_word_char(end):
             end += 1
-        return _decode(self.text[i + 1 : end], self.mapping, {}).lower()
+        return _decode(self.text[i + 1 : end], self.mapping).lower()
+
+    def _words_before(self, i: int, count: int = 2, reach: int = 40) -> tuple[str, ...] | None:
+        """The `count` words just before position i (skipping punctuation and spaces), if near enough."""
+        words = []
+        j = i
+        while len(words) < count:
+            while j > 0 and not self._is_word_char(j - 1):
+                j -= 1
+            if j == 0 or i - j > reach:
+                return None
+            words.append(self._word_before(j))
+            j -= len(words[-1])
+        return tuple(words)
 
     def _inner_spots(self, symbol: str) -> list[int]:
         """Where the symbol sits between two letters or digits."""
         return [i for i in self.positions[symbol] if self._is_word_char(i - 1) and self._is_word_char(i + 1)]
+
+    def _joins_words(self, symbol: str) -> bool:
+        """Whether, where it sits inside a word, the symbol mostly follows a whole known word.
+
+        So it is an apostrophe ("China’s"), a dash or the dot of "e.g.", and not a letter:
+        a letter splits a word into pieces that are not words.
+        """
+        spots = self._inner_spots(symbol)
+        joined = sum(len(w) > 1 and w in self.known for w in map(self._word_before, spots))
+        return bool(spots) and joined >= len(spots) / 2
 
     def _is_mark(self, symbol: str) -> bool:
         """Whether the symbol behaves as punctuation.
@@ -276,8 +315,9 @@ class _Cipher:
         It is seldom inside a word, or only after whole words there; and the glyph order
         leaves no room for it among the letters or digits.
         """
-        inner = self._inner_spots(symbol)
-        if len(inner) > 0.1 * len(self.positions[symbol]) and not self._joins_words(symbol):
+        inner = len(self._inner_spots(symbol))
+        seldom_inside = inner <= 1 + 0.1 * len(self.positions[symbol]) and inner < len(self.positions[symbol]) / 2
+        if not (seldom_inside or self._joins_words(symbol)):
             return False
         return not any(self._has_room(symbol, alphabet) for alphabet in (LETTERS, DIGITS))
 
@@ -293,45 +333,62 @@ class _Cipher:
         solved = [ord(s) for s, c in self.mapping.items() if c in alphabet]
         return bool(solved) and min(abs(ord(symbol) - code) for code in solved) <= len(free)
 
-    def _joins_words(self, symbol: str) -> bool:
-        """Whether, where it sits inside a word, the symbol mostly follows a whole known word.
-
-        So it is an apostrophe ("China’s"), a dash or the dot of "e.g.", and not a letter:
-        a letter splits a word into pieces that are not words.
-        """
-        spots = self._inner_spots(symbol)
-        joined = sum(len(w) > 1 and w in self.known for w in map(self._word_before, spots))
-        return bool(spots) and joined >= len(spots) / 2
-
     # -- letters and digits -------------------------------------------------------------
 
     def _solve_class(self, alphabet: str, vocab: Counter[str], edges: set[str]) -> None:
-        unsolved = self.symbols - edges - self.mapping.keys()
-        # A symbol too rare to judge may be a mark closing (or opening) the run: read it both ways.
+        """Vote symbols into the class; for digits, again while citations repeated clean keep adding evidence."""
+        lexicon = _Lexicon(vocab)
+        while True:
+            solved = len(self.mapping)
+            follows = self._clean_contexts() if alphabet == DIGITS else {}
+            tokens: Counter[str] = Counter()
+            in_context: Counter[tuple[str, tuple[str, ...]]] = Counter()
+            for start, end in self._trimmed_spans(alphabet, self.symbols - edges - self.mapping.keys()):
+                token = self.text[start:end]
+                if len(token) >= _EVIDENCE_LENGTH[alphabet]:
+                    tokens[token] += 1
+                context = self._words_before(start) if follows else None
+                if context in follows:
+                    in_context[token, context] += 1
+            clues = [(token, lexicon, (len(token) - 1) * n) for token, n in tokens.items()]
+            clues += [(token, _Lexicon(follows[context]), _CONTEXT_WEIGHT * n) for (token, context), n in in_context.items()]
+            _solve_substitution(clues, self.symbols, alphabet, self.mapping)
+            if alphabet == LETTERS or len(self.mapping) == solved:
+                return
+
+    def _trimmed_spans(self, alphabet: str, unsolved: set[str]) -> list[tuple[int, int]]:
+        """The runs to read, each also without an end symbol too rare to judge (it may be a mark)."""
         rare = {s for s in unsolved if len(self.positions[s]) < _EDGE_MIN}
-        tokens: Counter[str] = Counter()
-        for token, n in self._tokens(alphabet, unsolved).items():
-            lead = 1 if token[0] in rare else 0
-            trail = 1 if token[-1] in rare else 0
-            variants = {token[a : len(token) - b] for a in range(lead + 1) for b in range(trail + 1)}
-            for variant in variants - {""}:
-                tokens[variant] += n
-        tokens = Counter({t: n for t, n in tokens.items() if len(t) >= _EVIDENCE_LENGTH[alphabet]})
-        _solve_substitution(tokens, vocab, self.symbols, alphabet, self.mapping)
+        spans = []
+        for start, end in self._spans(alphabet, unsolved):
+            lead = int(self.text[start] in rare)
+            trail = int(self.text[end - 1] in rare)
+            spans += {(start + a, end - b) for a in range(lead + 1) for b in range(trail + 1) if end - b > start + a}
+        return spans
+
+    def _clean_contexts(self) -> dict[tuple[str, ...], Counter[str]]:
+        """Clean numbers by the two words before them ("Nye, 2011, p. 23" -> ("p", "2011"): "23")."""
+        follows: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        for m in self._clean_matches(r"[0-9]+"):
+            context = self._words_before(m.start())
+            if context:
+                follows[context][m.group()] += 1
+        return follows
 
     def _inside(self, symbol: str, alphabet: str) -> Counter[str]:
         """The damaged words (or numbers) a symbol sits inside, when it may stand for a character of the class.
 
-        A letter touches letters and is no apostrophe or dash. Past the last solved
-        letter (where punctuation glyphs usually follow) it must also sit between two
-        letters somewhere. A digit sits in a number.
+        It touches characters of the class somewhere. A letter is no apostrophe or dash,
+        and past the last solved letter (where punctuation glyphs usually follow) it must
+        sit between two letters somewhere. A digit sits in a number.
         """
+        chars = self._class_chars(alphabet)
+        if not any(self.text[i - 1 : i] in chars or self.text[i + 1 : i + 2] in chars for i in self.positions[symbol]):
+            return Counter()
         if alphabet == LETTERS:
-            letters = self._class_chars(LETTERS)
-            touching = any(self.text[i - 1 : i] in letters or self.text[i + 1 : i + 2] in letters for i in self.positions[symbol])
             low, high = _bounds(symbol, self.mapping, LETTERS)
             between = low != "" and high != "\uffff"
-            if not touching or self._joins_words(symbol) or not (between or self._inner_spots(symbol)):
+            if self._joins_words(symbol) or not (between or self._inner_spots(symbol)):
                 return Counter()
         return self._tokens(alphabet, {symbol})
 
@@ -340,10 +397,10 @@ class _Cipher:
 
         A symbol found inside words (or numbers) stands for a character between those of
         its solved neighbours in glyph order. When a gap holds as many such symbols as it
-        has unused characters, the ordering decides; otherwise the reading that turns the
-        most damaged words into clean-vocabulary words wins; failing that, a symbol whose
-        glyph number is next to a solved symbol's stands for the next character (fonts keep
-        digits, and mostly letters, in unbroken runs).
+        has unused characters, the ordering decides. Otherwise a symbol whose glyph number
+        is next to a solved symbol's stands for the next character (fonts keep digits, and
+        mostly letters, in unbroken runs); failing that, the reading that turns the most
+        damaged words into clean-vocabulary words wins.
         """
         known = {w.lower() for w in vocab}
         while True:
@@ -364,13 +421,14 @@ class _Cipher:
                     self.mapping.update(zip(members, free))
                     progress = True
                     break
-                hits, symbol, char = max(
-                    (_support(found[s], self.mapping, {s: c}, known, _EVIDENCE_LENGTH[alphabet]), s, c)
-                    for s in members
-                    for c in free
-                )
-                if hits < 2:
-                    symbol, char = self._next_to_solved(members, free, alphabet)
+                symbol, char = self._next_to_solved(members, free, alphabet)
+                if not symbol:
+                    hits, symbol, char = max(
+                        (_support(found[s], self.mapping, {s: c}, known, _EVIDENCE_LENGTH[alphabet]), s, c)
+                        for s in members
+                        for c in free
+                    )
+                    symbol = symbol if hits >= 2 else ""
                 if symbol:
                     self.mapping[symbol] = char
                     progress = True
@@ -389,11 +447,32 @@ class _Cipher:
         return "", ""
 
 
-def _support(tokens: Counter[str], mapping, reading: dict[str, str], known: set[str], shortest: int) -> int:
-    """How strongly a reading is borne out: the damaged words it turns into known words, longer ones counting more."""
-    return sum(
-        (len(t) - 1) * n for t, n in tokens.items() if len(t) >= shortest and _decode(t, mapping, reading).lower() in known
-    )
+# -- the substitution solver ----------------------------------------------------------
+
+
+class _Lexicon:
+    """Words with their frequencies, indexed by length and by letter-repetition pattern."""
+
+    def __init__(self, words: Counter[str]):
+        self.words = words
+        self.by_length: dict[int, list[str]] = defaultdict(list)
+        self.by_pattern: dict[tuple[int, ...], list[str]] = defaultdict(list)
+        for word in words:
+            self.by_length[len(word)].append(word)
+            self.by_pattern[_pattern(word)].append(word)
+
+    def candidates(self, token: str, symbols: set[str], alphabet: str) -> list[str]:
+        # Symbols stand for distinct characters, so unless the token also holds plain characters
+        # of the alphabet ("ƌĞŐŝme"), its reading repeats characters exactly where it does.
+        if any(c not in symbols and c in alphabet for c in token):
+            return self.by_length[len(token)]
+        return self.by_pattern[_pattern(token)]
+
+
+def _pattern(word: str) -> tuple[int, ...]:
+    """Where each character first occurs: "soft" and "ƐŽĨƚ" share (0, 1, 2, 3), "seen" is (0, 1, 1, 3)."""
+    first: dict[str, int] = {}
+    return tuple(first.setdefault(c, i) for i, c in enumerate(word))
 
 
 def _bounds(symbol: str, mapping: dict[str, str], alphabet: str) -> tuple[str, str]:
@@ -413,14 +492,16 @@ def _free(alphabet: str, mapping: dict[str, str], low: str, high: str) -> list[s
     return [c for c in alphabet if low < c < high and c not in used]
 
 
-def _decode(token: str, mapping: dict[str, str], extra: dict[str, str]) -> str:
-    return "".join(extra.get(c) or mapping.get(c) or c for c in token)
+def _decode(token: str, mapping: dict[str, str], reading: dict[str, str] | None = None) -> str:
+    reading = reading or {}
+    return "".join(reading.get(c) or mapping.get(c) or c for c in token)
 
 
-def _pattern(word: str) -> tuple[int, ...]:
-    """Where each character first occurs: "soft" and "ƐŽĨƚ" share (0, 1, 2, 3), "seen" is (0, 1, 1, 3)."""
-    first: dict[str, int] = {}
-    return tuple(first.setdefault(c, i) for i, c in enumerate(word))
+def _support(tokens: Counter[str], mapping, reading: dict[str, str], known: set[str], shortest: int) -> int:
+    """How strongly a reading is borne out: the damaged words it turns into known words, longer ones counting more."""
+    return sum(
+        (len(t) - 1) * n for t, n in tokens.items() if len(t) >= shortest and _decode(t, mapping, reading).lower() in known
+    )
 
 
 def _fit(token: str, word: str, symbols, mapping, used, bounds, alphabet) -> dict[str, str] | None:
@@ -442,38 +523,28 @@ def _fit(token: str, word: str, symbols, mapping, used, bounds, alphabet) -> dic
     return new if ordered == sorted(ordered) else None  # glyph numbers rise with the alphabet
 
 
-def _solve_substitution(tokens: Counter[str], vocab: Counter[str], symbols, alphabet: str, mapping: dict) -> None:
-    """Extend `mapping` by matching damaged tokens against the vocabulary, one best-supported symbol at a time.
+def _solve_substitution(clues, symbols: set[str], alphabet: str, mapping: dict[str, str]) -> None:
+    """Extend `mapping` from clues (token, lexicon, weight), one best-supported symbol at a time.
 
-    Each token spreads its frequency over the vocabulary words it can still be read as
-    (in proportion to their frequency), counting for more the longer it is (a two-digit
-    page number that matches proves little); a symbol is fixed when at least 60% of its
-    votes agree on one character, and they add up to at least two.
+    Each clue spreads its weight over the words it can still be read as, in proportion
+    to their frequency. A symbol is fixed when its votes add up to at least two and at
+    least 60% of them agree on one character; then every clue is read again.
     """
-    by_length: dict[int, list[str]] = defaultdict(list)
-    by_pattern: dict[tuple[int, ...], list[str]] = defaultdict(list)
-    for word in vocab:
-        by_length[len(word)].append(word)
-        by_pattern[_pattern(word)].append(word)
-    readings = {}
-    for token in tokens:
-        # Symbols stand for distinct characters of the alphabet, so unless the token also holds plain
-        # characters of the alphabet ("ƌĞŐŝme"), its reading repeats letters exactly where it does.
-        plain_alphabet = any(c not in symbols and c in alphabet for c in token)
-        readings[token] = by_length[len(token)] if plain_alphabet else by_pattern[_pattern(token)]
+    pending = [[token, lexicon.candidates(token, symbols, alphabet), lexicon.words, weight] for token, lexicon, weight in clues]
     while True:
         used = set(mapping.values())
-        unsolved = {c for t in readings for c in t if c in symbols and c not in mapping}
+        unsolved = {c for clue in pending for c in clue[0] if c in symbols and c not in mapping}
         bounds = {s: _bounds(s, mapping, alphabet) for s in unsolved}
         votes: dict[str, Counter[str]] = defaultdict(Counter)
-        for token, words in list(readings.items()):
-            fits = [(w, new) for w in words if (new := _fit(token, w, symbols, mapping, used, bounds, alphabet)) is not None]
-            readings[token] = [w for w, _ in fits]
+        for clue in pending:
+            token, candidates, words, weight = clue
+            fits = [(w, new) for w in candidates if (new := _fit(token, w, symbols, mapping, used, bounds, alphabet)) is not None]
+            clue[1] = [w for w, _ in fits]
             fits = [(w, new) for w, new in fits if new]
-            total = sum(vocab[w] for w, _ in fits)
+            total = sum(words[w] for w, _ in fits)
             for word, new in fits:
                 for symbol, char in new.items():
-                    votes[symbol][char] += (len(token) - 1) * tokens[token] * vocab[word] / total
+                    votes[symbol][char] += weight * words[word] / total
         best = None
         for symbol, tally in votes.items():
             char, support = tally.most_common(1)[0]
@@ -500,6 +571,7 @@ _SEPARATOR_PRIOR = {
 _PRIOR_WEIGHT = 20
 _OPENING = "([{'\"‘“"
 _PLAIN_CLOSERS = ")]"
+_PAIR_REACH = 400  # how far (in characters) a closing quote or bracket may follow its opener
 _FAMILIES = {"quotes": ["‘’", "“”"], "brackets": ["()", "[]", "{}"]}
 
 
@@ -575,8 +647,6 @@ class _Punctuation:
                     learned[symbol] = mark
         return learned
 
-    # -- shapes ----------------------------------------------------------------------
-
     def _short_endings(self, symbol: str) -> float:
         """Of the places a symbol sits inside a word, the share where at most two letters follow."""
         spots = self.cipher._inner_spots(symbol)
@@ -591,11 +661,11 @@ class _Punctuation:
     def _pairs(self, openers: list[str], closers: list[str]) -> list[tuple[str, str | None]]:
         """Match openers to closers by how well their occurrences alternate (one closer per opener).
 
-        A true closer follows its opener before the opener comes again, and is itself
-        preceded by the opener rather than by another closer; a comma or full stop turns
-        up whether or not anything is open. Openers answered by a plain bracket (where the
-        damage stopped) are left out of the count. Between equally good closers, the
-        nearer wins.
+        A true closer follows its opener, soon and before the opener comes again, and is
+        itself preceded by the opener rather than by another closer; a comma or full stop
+        turns up whether or not anything is open. Openers answered by a plain bracket
+        (where the damage stopped) are left out of the count. Between equally good
+        closers, the nearer wins.
         """
         plain = [i for i, c in enumerate(self.text) if c in _PLAIN_CLOSERS]
         scores = []
@@ -605,9 +675,9 @@ class _Punctuation:
                 events = sorted(
                     [(i, opener) for i in self.positions[opener]] + [(i, closer) for i in spots] + [(i, "") for i in plain]
                 )
-                steps = list(zip(events, events[1:]))
-                spans = [j - i for (i, a), (j, b) in steps if a == opener and b == closer]
-                answered = len(self.positions[opener]) - sum(a == opener and b == "" for (_, a), (_, b) in steps)
+                steps = [(a, b, j - i) for (i, a), (j, b) in zip(events, events[1:]) if a == opener and j - i <= _PAIR_REACH]
+                spans = [span for _, b, span in steps if b == closer]
+                answered = len(self.positions[opener]) - sum(b == "" for _, b, _ in steps)
                 score = len(spans) / max(answered, 1) * len(spans) / max(len(spots), 1)
                 scores.append((score, -sum(spans) / max(len(spans), 1), opener, closer))
         pairs: list[tuple[str, str | None]] = []
@@ -628,6 +698,7 @@ class _Punctuation:
         return hits / len(self.positions[opener])
 
     def _name_pairs(self, pairs, apostrophe) -> dict[str, str]:
+        """The pair closed by the apostrophe is the single quotes; the one around citations, the parentheses."""
         roles: dict[tuple[str, str | None], str] = {}
         for pair in pairs:
             if pair[1] is not None and pair[1] == apostrophe:
@@ -640,6 +711,8 @@ class _Punctuation:
                 roles[pair] = _nearest_family(pair[0], roles)
         learned = {}
         for (opener, closer), role in roles.items():
+            if not role:
+                continue  # more pairs than kinds of quotes and brackets: left unnamed
             learned[opener] = role[0]
             if closer is not None:
                 learned[closer] = role[1]
@@ -653,9 +726,9 @@ class _Punctuation:
             j += 1
         if j >= len(self.text):
             return "other"
-        char = self._char(j) if decode else self.text[j]
         if decode and self.text[j] in self.unknown:
             return "open" if self._main_shape(self.text[j]) == "open" else "other"
+        char = self._char(j) if decode else self.text[j]
         if char in _OPENING:
             return "open"
         if char.isdigit():
@@ -694,23 +767,26 @@ def _nearest_family(opener: str, roles: dict) -> str:
             distance[family] = min(abs(ord(opener) - ord(o)) for o in known)
     family = min(distance, key=distance.get) if distance else "quotes"
     order = _FAMILIES[family] + [o for f, options in _FAMILIES.items() if f != family for o in options]
-    return next(o for o in order if o not in taken)
+    return next((o for o in order if o not in taken), "")
 
 
 # -- plain characters standing in for capitals -----------------------------------------
 
 
-def _learn_stand_ins(text: str, symbols: set[str], mapping: dict[str, str], vocab: Counter[str]) -> dict[str, str]:
+def _learn_stand_ins(cipher: _Cipher) -> dict[str, str]:
     """Plain non-ASCII marks that, inside damaged runs, stand for a capital letter.
 
     The extractor turns some capitals into typographic marks ('“' for 'S'). A mark is
     read as the capital that turns the damaged words it opens (like "“ŽĨƚ", or "P‘C")
-    into clean-vocabulary words, when that explains them better than the mark itself.
+    into known words, when that explains them better than the mark itself. A mark that
+    opens damaged words ("‘ĞŐŝŵĞ") but reads as no capital is an error: inside damaged
+    runs a real quotation mark would itself be a glyph number.
     """
-    known = {w.lower() for w in vocab}
+    text, symbols, mapping, known = cipher.text, cipher.symbols, cipher.mapping, cipher.known
     in_damage = _damaged_runs(text, symbols)
     letters = set(string.ascii_letters) | {s for s, c in mapping.items() if c.isalpha()}
     words: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    opens_damage: dict[str, bool] = defaultdict(bool)
     for i, char in enumerate(text):
         if char.isascii() or char in symbols or char.isalnum() or char.isspace() or not in_damage[i]:
             continue
@@ -721,7 +797,8 @@ def _learn_stand_ins(text: str, symbols: set[str], mapping: dict[str, str], voca
             start -= 1
         while end < len(text) and text[end] in letters:
             end += 1
-        words[char].append((_decode(text[start:i], mapping, {}), _decode(text[i + 1 : end], mapping, {})))
+        words[char].append((_decode(text[start:i], mapping), _decode(text[i + 1 : end], mapping)))
+        opens_damage[char] |= text[i + 1] in symbols
     stand_ins = {}
     for char, found in words.items():
         as_itself = sum(not head and tail.lower() in known for head, tail in found)
@@ -729,4 +806,8 @@ def _learn_stand_ins(text: str, symbols: set[str], mapping: dict[str, str], voca
         capital, hits = tally.most_common(1)[0]
         if hits > as_itself and hits >= len(found) / 2:
             stand_ins[char] = capital
+        elif opens_damage[char]:
+            raise IngestError(
+                f"Cannot decode {char!r} (U+{ord(char):04X}) inside glyph-ID damage: it stands for no capital the text confirms."
+            )
     return stand_ins

@@ -1,0 +1,85 @@
+"""The reading-room pages through the test client: content, status codes, query counts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import make_passages
+from readings.models import Contrast, Paper, Section, Stance, Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_papers_by_stance_and_themes(client, contrast):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "[An Official Paper]" in html and "title supplied by the editor" in html
+    assert html.index("Official discourse") < html.index("[An Official Paper]") < html.index("Critical analysis")
+    assert html.index("Critical analysis") < html.index("A Critical Paper")
+    assert "What is it?" in html
+
+
+def test_paper_page_shows_sections_passages_and_permalinks(client, official_passage, contrast):
+    response = client.get("/papers/official/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "An Official Paper passage 1." in html
+    assert 'href="/papers/official/intro/1/"' in html
+    assert 'href="/themes/definitions/"' in html  # the themes the passage takes part in
+
+
+def test_passage_permalink_renders_the_passage(client, official_passage):
+    response = client.get(official_passage.get_absolute_url())
+    assert response.status_code == 200
+    assert "An Official Paper passage 1." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/papers/nope/", "/papers/official/intro/99/", "/papers/official/nope/1/", "/themes/nope/", "/nowhere/"]
+)
+def test_unknown_things_are_a_404_page(client, official_passage, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"Not found" in response.content
+
+
+def test_theme_sets_official_beside_critical(client, contrast):
+    html = client.get("/themes/definitions/").content.decode()
+    official = html.index('aria-label="Official discourse"')
+    critical = html.index('aria-label="Critical analysis"')
+    assert official < html.index("An Official Paper passage 1.") < critical < html.index("A Critical Paper passage 1.")
+    assert "<em>intro</em>" in html and "They differ." in html
+
+
+def test_unpublished_theme_is_not_found(client, contrast):
+    Theme.objects.filter(pk=contrast.theme_id).update(is_published=False)
+    assert client.get("/themes/definitions/").status_code == 404
+
+
+def test_pages_refuse_writes(client, official_passage):
+    assert client.post("/").status_code == 405
+
+
+def grow(paper, theme, critical_passage, sections=3, per_section=4):
+    """Add sections, passages and contrasts so that query counts can be compared."""
+    start = paper.sections.count()
+    for i in range(sections):
+        section = Section.objects.create(paper=paper, key=f"extra-{start + i}", title=f"Extra {i}", ordinal=100 + start + i)
+        for n in range(1, per_section + 1):
+            passage = section.passages.create(paper=paper, ordinal=n, text=f"Extra text {i}.{n}.")
+            contrast = Contrast.objects.create(theme=theme, order=theme.contrasts.count() + 1)
+            contrast.set_sides([passage], [critical_passage])
+
+
+@pytest.mark.parametrize("url", ["/", "/papers/official/", "/themes/definitions/"])
+def test_query_count_does_not_grow_with_the_corpus(client, contrast, critical_passage, url):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count()
+    grow(Paper.objects.get(slug="official"), contrast.theme, critical_passage)
+    assert count() == small
+    assert small <= 10
