@@ -273,9 +273,15 @@ def test_shipped_fixture_is_what_the_sources_and_curation_produce(db, tmp_path):
     from django.conf import settings
 
     shipped = json.loads((settings.BASE_DIR / "fixtures" / "corpus.json").read_text(encoding="utf-8"))
-    assert json.loads(output.read_text(encoding="utf-8")) == shipped
+    assert without_note_pks(json.loads(output.read_text(encoding="utf-8"))) == without_note_pks(shipped)
 
 
+def without_note_pks(objects):
+    # Notes have no natural key; their primary keys depend on the database's sequences.
+    return [{k: v for k, v in o.items() if k != "pk"} for o in objects]
+
+
+@pytest.mark.django_db(transaction=True)  # flush cannot run inside the per-test transaction on PostgreSQL
 def test_dumpdata_and_loaddata_round_trip_everything(corpus, tmp_path, django_user_model):
     user = django_user_model.objects.create_user("reader", password="a-long-password-1")
     passage = Passage.objects.first()

@@ -96,15 +96,13 @@ def repair_glyph_ids(text: str) -> GlyphRepair:
         return GlyphRepair(text=text, mapping={}, replaced=0)
     cipher = _Cipher(text)
     mapping = cipher.solve()
-    stand_ins = _learn_stand_ins(cipher)
-    in_damage = _damaged_runs(text, cipher.symbols)
     out = []
     replaced = 0
     for i, char in enumerate(text):
-        new = mapping.get(char) or (stand_ins.get(char) if in_damage[i] else None)
+        new = mapping.get(char) or (cipher.stand_ins.get(char) if cipher.in_damage[i] else None)
         out.append(new or char)
         replaced += new is not None
-    return GlyphRepair(text="".join(out), mapping={**mapping, **stand_ins}, replaced=replaced)
+    return GlyphRepair(text="".join(out), mapping={**mapping, **cipher.stand_ins}, replaced=replaced)
 
 
 # -- which characters are damaged -------------------------------------------------
@@ -163,7 +161,9 @@ class _Cipher:
         self.clean_words = self._clean_runs(r"[A-Za-z]+")
         self.vocab = self.clean_words + Counter(_COMMON_WORDS)
         self.numbers = self._clean_runs(r"[0-9]+")
+        self.in_damage = _damaged_runs(text, self.symbols)
         self.mapping: dict[str, str] = {}
+        self.stand_ins: dict[str, str] = {}
         self._known: tuple[int, set[str]] = (-1, set())
 
     def solve(self) -> dict[str, str]:
@@ -174,6 +174,7 @@ class _Cipher:
         self._fill_gaps(LETTERS, self.vocab)
         self._solve_class(DIGITS, self.numbers, edges)
         self._fill_gaps(DIGITS, self.numbers)
+        self.stand_ins = _learn_stand_ins(self)
         self.mapping.update(_Punctuation(self).learn())
         unknown = sorted(self.symbols - self.mapping.keys(), key=lambda s: (-len(self.positions[s]), s))
         if unknown:
@@ -300,21 +301,29 @@ class _Cipher:
         return [i for i in self.positions[symbol] if self._is_word_char(i - 1) and self._is_word_char(i + 1)]
 
     def _joins_words(self, symbol: str) -> bool:
-        """Whether, where it sits inside a word, the symbol mostly follows a whole known word.
+        """Whether, where it sits inside a word, the symbol mostly touches a whole known word.
 
-        So it is an apostrophe ("China’s"), a dash or the dot of "e.g.", and not a letter:
-        a letter splits a word into pieces that are not words.
+        So it is an apostrophe ("China’s"), a dash ("power—when") or the dot of "e.g.",
+        and not a letter: a letter splits a word into pieces that are not words.
         """
         spots = self._inner_spots(symbol)
-        joined = sum(len(w) > 1 and w in self.known for w in map(self._word_before, spots))
-        return bool(spots) and joined >= len(spots) / 2
+        joined = sum(
+            any(len(w) > 1 and w in self.known for w in (self._word_before(i), self._word_after(i))) for i in spots
+        )
+        return bool(spots) and joined > len(spots) / 2
 
     def _is_mark(self, symbol: str) -> bool:
         """Whether the symbol behaves as punctuation.
 
-        It is seldom inside a word, or only after whole words there; and the glyph order
-        leaves no room for it among the letters or digits.
+        It touches a word, or stands alone between spaces; it is seldom inside a word, or
+        only after whole words there; and the glyph order leaves no room for it among the
+        letters or digits. (A run of unsolved symbols such as "ϮϬϭϮ" is no punctuation.)
         """
+        spots = self.positions[symbol]
+        touching = any(self._is_word_char(i - 1) or self._is_word_char(i + 1) for i in spots)
+        alone = any(self.text[i - 1 : i].isspace() and self.text[i + 1 : i + 2].isspace() for i in spots)
+        if not (touching or alone):
+            return False
         inner = len(self._inner_spots(symbol))
         seldom_inside = inner <= 1 + 0.1 * len(self.positions[symbol]) and inner < len(self.positions[symbol]) / 2
         if not (seldom_inside or self._joins_words(symbol)):
@@ -352,7 +361,7 @@ class _Cipher:
                     in_context[token, context] += 1
             clues = [(token, lexicon, (len(token) - 1) * n) for token, n in tokens.items()]
             clues += [(token, _Lexicon(follows[context]), _CONTEXT_WEIGHT * n) for (token, context), n in in_context.items()]
-            _solve_substitution(clues, self.symbols, alphabet, self.mapping)
+            _solve_substitution(clues, self.symbols, alphabet, self.mapping, allowed=self._keeps_run)
             if alphabet == LETTERS or len(self.mapping) == solved:
                 return
 
@@ -380,7 +389,7 @@ class _Cipher:
 
         It touches characters of the class somewhere. A letter is no apostrophe or dash,
         and past the last solved letter (where punctuation glyphs usually follow) it must
-        sit between two letters somewhere. A digit sits in a number.
+        mostly sit between two letters. A digit sits in a number.
         """
         chars = self._class_chars(alphabet)
         if not any(self.text[i - 1 : i] in chars or self.text[i + 1 : i + 2] in chars for i in self.positions[symbol]):
@@ -388,7 +397,8 @@ class _Cipher:
         if alphabet == LETTERS:
             low, high = _bounds(symbol, self.mapping, LETTERS)
             between = low != "" and high != "\uffff"
-            if self._joins_words(symbol) or not (between or self._inner_spots(symbol)):
+            inside = len(self._inner_spots(symbol)) >= len(self.positions[symbol]) / 2
+            if self._joins_words(symbol) or not (between or inside):
                 return Counter()
         return self._tokens(alphabet, {symbol})
 
@@ -421,8 +431,8 @@ class _Cipher:
                     self.mapping.update(zip(members, free))
                     progress = True
                     break
-                symbol, char = self._next_to_solved(members, free, alphabet)
-                if not symbol:
+                symbol, char = next(((s, c) for s in members if (c := self._glyph_neighbour(s, alphabet)) in free), ("", ""))
+                if not symbol and alphabet == LETTERS:
                     hits, symbol, char = max(
                         (_support(found[s], self.mapping, {s: c}, known, _EVIDENCE_LENGTH[alphabet]), s, c)
                         for s in members
@@ -436,15 +446,28 @@ class _Cipher:
             if not progress:
                 return
 
-    def _next_to_solved(self, members: list[str], free: list[str], alphabet: str) -> tuple[str, str]:
-        """A member whose glyph number is one off a solved symbol's, with the matching neighbour character free."""
-        solved = {ord(s): alphabet.index(c) for s, c in self.mapping.items() if c in alphabet}
-        for symbol in members:
+    def _glyph_neighbour(self, symbol: str, alphabet: str) -> str | None:
+        """The character a symbol stands for if its class is an unbroken run of glyphs (or it sits next to a solved one)."""
+        solved = [(ord(s), alphabet.index(c)) for s, c in self.mapping.items() if c in alphabet]
+        offset = self._run_offset(alphabet)
+        if offset is not None and 0 <= ord(symbol) - offset < len(alphabet):
+            return alphabet[ord(symbol) - offset]
+        for code, index in solved:
             for step in (1, -1):
-                index = solved.get(ord(symbol) - step)
-                if index is not None and 0 <= index + step < len(alphabet) and alphabet[index + step] in free:
-                    return symbol, alphabet[index + step]
-        return "", ""
+                if ord(symbol) - step == code and 0 <= index + step < len(alphabet):
+                    return alphabet[index + step]
+        return None
+
+    def _run_offset(self, alphabet: str) -> int | None:
+        """For digits, which fonts keep as one unbroken run of glyphs: glyph number minus digit, once two solved ones agree."""
+        if alphabet != DIGITS:
+            return None  # letters are often interleaved with accented variants (Calibri's are)
+        offsets = [ord(s) - int(c) for s, c in self.mapping.items() if c in DIGITS]
+        return offsets[0] if len(offsets) >= 2 and len(set(offsets)) == 1 else None
+
+    def _keeps_run(self, symbol: str, char: str) -> bool:
+        offset = self._run_offset(char if char in DIGITS else LETTERS)
+        return offset is None or ord(symbol) - offset == int(char)
 
 
 # -- the substitution solver ----------------------------------------------------------
@@ -523,12 +546,13 @@ def _fit(token: str, word: str, symbols, mapping, used, bounds, alphabet) -> dic
     return new if ordered == sorted(ordered) else None  # glyph numbers rise with the alphabet
 
 
-def _solve_substitution(clues, symbols: set[str], alphabet: str, mapping: dict[str, str]) -> None:
+def _solve_substitution(clues, symbols: set[str], alphabet: str, mapping: dict[str, str], allowed) -> None:
     """Extend `mapping` from clues (token, lexicon, weight), one best-supported symbol at a time.
 
     Each clue spreads its weight over the words it can still be read as, in proportion
     to their frequency. A symbol is fixed when its votes add up to at least two and at
-    least 60% of them agree on one character; then every clue is read again.
+    least 60% of them agree on one character (and `allowed` agrees); then every clue is
+    read again.
     """
     pending = [[token, lexicon.candidates(token, symbols, alphabet), lexicon.words, weight] for token, lexicon, weight in clues]
     while True:
@@ -549,7 +573,7 @@ def _solve_substitution(clues, symbols: set[str], alphabet: str, mapping: dict[s
         for symbol, tally in votes.items():
             char, support = tally.most_common(1)[0]
             share = support / sum(tally.values())
-            if support >= 2 and share >= 0.6 and (best is None or support * share > best[0]):
+            if support >= 2 and share >= 0.6 and allowed(symbol, char) and (best is None or support * share > best[0]):
                 best = (support * share, symbol, char)
         if best is None:
             return
@@ -720,14 +744,19 @@ class _Punctuation:
 
     # -- separators ------------------------------------------------------------------
 
-    def _next_kind(self, i: int, decode: bool) -> str:
+    def _next_kind(self, i: int, decode: bool) -> str | None:
+        """The kind of the next word after a separator (None inside a word, as in "e.g.")."""
         j = i + 1
+        if j < len(self.text) and not self.text[j].isspace():
+            return None
         while j < len(self.text) and self.text[j].isspace():
             j += 1
         if j >= len(self.text):
             return "other"
         if decode and self.text[j] in self.unknown:
             return "open" if self._main_shape(self.text[j]) == "open" else "other"
+        if decode and self.text[j] in self.cipher.stand_ins and self.cipher.in_damage[j]:
+            return "upper"
         char = self._char(j) if decode else self.text[j]
         if char in _OPENING:
             return "open"
@@ -744,9 +773,12 @@ class _Punctuation:
         profiles = {}
         for mark, prior in _SEPARATOR_PRIOR.items():
             seen = Counter(self._next_kind(i, decode=False) for i, c in enumerate(self.text) if c == mark)
+            del seen[None]
             total = sum(seen.values())
             profiles[mark] = {k: (seen[k] + _PRIOR_WEIGHT * p) / (total + _PRIOR_WEIGHT) for k, p in prior.items()}
         follows = {s: Counter(self._next_kind(i, decode=True) for i in self.positions[s]) for s in separators}
+        for seen in follows.values():
+            del seen[None]
         marks = list(_SEPARATOR_PRIOR)  # commonest first: a slight preference breaks ties between lone guesses
         best, best_score = {}, -math.inf
         for chosen in permutations(marks, min(len(separators), len(marks))):
@@ -782,8 +814,7 @@ def _learn_stand_ins(cipher: _Cipher) -> dict[str, str]:
     opens damaged words ("‘ĞŐŝŵĞ") but reads as no capital is an error: inside damaged
     runs a real quotation mark would itself be a glyph number.
     """
-    text, symbols, mapping, known = cipher.text, cipher.symbols, cipher.mapping, cipher.known
-    in_damage = _damaged_runs(text, symbols)
+    text, symbols, mapping, known, in_damage = cipher.text, cipher.symbols, cipher.mapping, cipher.known, cipher.in_damage
     letters = set(string.ascii_letters) | {s for s, c in mapping.items() if c.isalpha()}
     words: dict[str, list[tuple[str, str]]] = defaultdict(list)
     opens_damage: dict[str, bool] = defaultdict(bool)
