@@ -124,6 +124,17 @@ class PassageQuerySet(models.QuerySet):
     def with_context(self):
         return self.select_related("paper", "section")
 
+    def before(self, passage, count):
+        """The `count` passages of the same paper just before `passage`, in reading order."""
+        earlier = Q(section__ordinal__lt=passage.section.ordinal) | Q(section=passage.section, ordinal__lt=passage.ordinal)
+        window = self.filter(earlier, paper_id=passage.paper_id).order_by("-section__ordinal", "-ordinal")[:count]
+        return list(reversed(window.select_related("paper", "section")))
+
+    def after(self, passage, count):
+        later = Q(section__ordinal__gt=passage.section.ordinal) | Q(section=passage.section, ordinal__gt=passage.ordinal)
+        window = self.filter(later, paper_id=passage.paper_id).order_by("section__ordinal", "ordinal")[:count]
+        return list(window.select_related("paper", "section"))
+
 
 class PassageManager(models.Manager.from_queryset(PassageQuerySet)):
     def get_by_natural_key(self, paper_slug, section_key, ordinal):
@@ -188,7 +199,19 @@ class Passage(models.Model):
         return self.paper.stance
 
     def get_absolute_url(self):
-        return reverse("readings:passage-detail", args=[self.paper.slug, self.section.key, self.ordinal])
+        return reverse("readings:passage-detail", args=self.url_args)
+
+    @property
+    def url_args(self):
+        return [self.paper.slug, self.section.key, self.ordinal]
+
+    def citation(self, permalink: str) -> str:
+        """A reference a student can paste: authors, year, title, section, paragraph, permalink."""
+        paper = self.paper
+        who = paper.authors or "[Author not named]"
+        year = paper.year or "n.d."
+        venue = f" {paper.venue}." if paper.venue else ""
+        return f"{who} ({year}). {paper.display_title}.{venue} {self.section.heading}, para. {self.ordinal}. {permalink}"
 
     @property
     def table_rows(self) -> list[list[str]]:
@@ -267,6 +290,11 @@ class Theme(models.Model):
 
     def get_absolute_url(self):
         return reverse("readings:theme-detail", args=[self.slug])
+
+    def contrasts_for_reading(self):
+        """The contrasts in order, each with its passages, papers and sections, in three queries."""
+        sides = ContrastPassage.objects.select_related("passage__paper", "passage__section").order_by("side", "order")
+        return self.contrasts.order_by("order").prefetch_related(models.Prefetch("contrast_passages", queryset=sides))
 
 
 class ContrastManager(models.Manager):
@@ -358,6 +386,14 @@ class ContrastPassage(models.Model):
     natural_key.dependencies = ["readings.contrast", "readings.passage"]
 
 
+class AnnotationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Anonymous readers see none; a reader sees their own and those shared with a seminar."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(author=user) | Q(visibility=Annotation.Visibility.SEMINAR))
+
+
 class Annotation(models.Model):
     class Visibility(models.TextChoices):
         PRIVATE = "private", "Only me"
@@ -373,6 +409,8 @@ class Annotation(models.Model):
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
 
     class Meta:
         ordering = ["passage", "created"]

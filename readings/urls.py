@@ -9,6 +9,17 @@ app_name = "readings"
 urlpatterns = [
     path("", views.home, name="home"),
     path("papers/<slug:slug>/", views.paper_detail, name="paper-detail"),
+    path("papers/<slug:slug>/sections/<str:section_key>/", views.section_detail, name="section-detail"),
     path("papers/<slug:slug>/<str:section_key>/<int:ordinal>/", views.passage_detail, name="passage-detail"),
+    path("papers/<slug:slug>/<str:section_key>/<int:ordinal>/context/", views.passage_in_context, name="passage-context"),
+    path(
+        "papers/<slug:slug>/<str:section_key>/<int:ordinal>/annotations/",
+        views.passage_annotations,
+        name="passage-annotations",
+    ),
     path("themes/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("themes/<slug:slug>/contrasts/<int:order>/", views.contrast_detail, name="contrast-detail"),
+    path("themes/<slug:slug>/handout.md", views.theme_handout, name="theme-handout"),
+    path("compare/", views.compare, name="compare"),
+    path("search/", views.search, name="search"),
 ]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from readings.models import Contrast, Paper, Passage, Section, Stance, Theme
 
@@ -45,7 +46,21 @@ def contrast(theme, official_passage, critical_passage):
     return contrast
 
 
+@pytest.fixture(scope="session")
+def corpus_by_pk(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The shipped fixtures, loaded once through their natural keys and saved again by primary key.
+
+    Natural keys cost a lookup per object; loading by primary key makes the per-test load cheap.
+    """
+    path = tmp_path_factory.mktemp("corpus") / "corpus-by-pk.json"
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", "corpus", "themes", verbosity=0)
+        call_command("dumpdata", "readings", output=str(path), verbosity=0)
+        transaction.set_rollback(True)
+    return path
+
+
 @pytest.fixture
-def corpus(db):
-    """The shipped corpus and starter themes, loaded as `make setup` loads them."""
-    call_command("loaddata", "corpus", "themes", verbosity=0)
+def corpus(db, corpus_by_pk):
+    """The shipped corpus and starter themes, as `make setup` loads them."""
+    call_command("loaddata", str(corpus_by_pk), verbosity=0)

@@ -46,8 +46,8 @@ def test_unknown_things_are_a_404_page(client, official_passage, url):
 
 def test_theme_sets_official_beside_critical(client, contrast):
     html = client.get("/themes/definitions/").content.decode()
-    official = html.index('aria-label="Official discourse"')
-    critical = html.index('aria-label="Critical analysis"')
+    official = html.index('<section class="column official"')
+    critical = html.index('<section class="column critical"')
     assert official < html.index("An Official Paper passage 1.") < critical < html.index("A Critical Paper passage 1.")
     assert "<em>intro</em>" in html and "They differ." in html
 

@@ -10,16 +10,17 @@ words.
 The repair treats the damage as a monoalphabetic substitution cipher and solves it
 from the text itself; there is no table of any font's glyph numbers.
 
-1. Letters. The clean stretches give a vocabulary of words with their frequencies.
-   Every damaged word is matched against the clean words of the same length and
-   letter-repetition pattern. Glyph numbers rise in alphabetical order, so a symbol
-   with a higher code point must stand for a later letter; that constraint throws out
-   most false matches. The matches vote, and the best-supported symbol is fixed, one
-   at a time, until no vote is clear. Letters too rare to win a vote (q, x, z, j) are
-   then placed in the gaps the ordering leaves, checked against the vocabulary.
+1. Letters. The clean stretches give a vocabulary of words with their frequencies
+   (plus a short list of common English words). Every damaged word is matched against
+   the words of the same length and letter-repetition pattern. Glyph numbers rise in
+   alphabetical order, so a symbol with a higher code point must stand for a later
+   letter; that constraint throws out most false matches. The matches vote, and the
+   best-supported symbol is fixed, one at a time, until no vote is clear. Letters too
+   rare to win a vote (q, x, z, j) are then placed in the gaps the ordering leaves.
 2. Digits, the same way, with the clean stretches' numbers as the vocabulary: years
    in citations, and numbers that follow the same words as a clean number does (the
-   page of a citation repeated elsewhere).
+   page of a citation repeated elsewhere). Fonts keep the ten digits as one unbroken
+   run of glyphs, which fills in digits seen only in page numbers.
 3. Punctuation, from context: where each remaining symbol stands (opening a word,
    closing one, inside a word, alone between spaces), which symbol closes which (and
    whether the enclosed text holds a citation's year), and what follows it (a capital
@@ -72,6 +73,9 @@ during under within without being should could must each many much very even wel
 make take know think keep just major project subject question quite require example next view level give
 people first time year
 """.split()
+
+# What follows an apostrophe inside a word.
+_CLITICS = {"s", "t", "d", "m", "ll", "re", "ve"}
 
 # The weight of a damaged number that follows the same two words as a clean number
 # ("Nye, 2011, p. 23" cited twice): as strong as a matching year.
@@ -168,7 +172,7 @@ class _Cipher:
 
     def solve(self) -> dict[str, str]:
         if sum(self.clean_words.values()) < _MIN_CLEAN_WORDS:
-            raise IngestError("Cannot decode glyph-ID damage: the text has too little clean text to learn the letters from.")
+            raise IngestError("Cannot decode glyph-ID damage: too little clean text to learn the letters from.")
         edges = self._edge_symbols()
         self._solve_class(LETTERS, self.vocab, edges)
         self._fill_gaps(LETTERS, self.vocab)
@@ -178,10 +182,8 @@ class _Cipher:
         self.mapping.update(_Punctuation(self).learn())
         unknown = sorted(self.symbols - self.mapping.keys(), key=lambda s: (-len(self.positions[s]), s))
         if unknown:
-            char = unknown[0]
-            raise IngestError(
-                f"Cannot decode the glyph-ID character {char!r} (U+{ord(char):04X}): the text gives no clear evidence for it."
-            )
+            named = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in unknown[:5])
+            raise IngestError(f"Cannot decode the glyph-ID character(s) {named}: the text gives no clear evidence.")
         return self.mapping
 
     # -- reading the text ------------------------------------------------------------
@@ -242,7 +244,7 @@ class _Cipher:
                 start -= 1
             while end < len(text) and text[end] in members:
                 end += 1
-            if alphabet == DIGITS and ((start and text[start - 1] in letters) or (end < len(text) and text[end] in letters)):
+            if alphabet == DIGITS and (text[start - 1 : start] in letters or text[end : end + 1] in letters):
                 continue
             spans.append((start, end))
         return spans
@@ -312,6 +314,11 @@ class _Cipher:
         )
         return bool(spots) and joined > len(spots) / 2
 
+    def _before_clitics(self, symbol: str) -> bool:
+        """Whether, inside words, the symbol mostly comes before a clitic, as an apostrophe does ("China’s")."""
+        spots = self._inner_spots(symbol)
+        return bool(spots) and sum(self._word_after(i) in _CLITICS for i in spots) >= len(spots) / 2
+
     def _is_mark(self, symbol: str) -> bool:
         """Whether the symbol behaves as punctuation.
 
@@ -326,7 +333,7 @@ class _Cipher:
             return False
         inner = len(self._inner_spots(symbol))
         seldom_inside = inner <= 1 + 0.1 * len(self.positions[symbol]) and inner < len(self.positions[symbol]) / 2
-        if not (seldom_inside or self._joins_words(symbol)):
+        if not (seldom_inside or self._joins_words(symbol) or self._before_clitics(symbol)):
             return False
         return not any(self._has_room(symbol, alphabet) for alphabet in (LETTERS, DIGITS))
 
@@ -360,8 +367,10 @@ class _Cipher:
                 if context in follows:
                     in_context[token, context] += 1
             clues = [(token, lexicon, (len(token) - 1) * n) for token, n in tokens.items()]
-            clues += [(token, _Lexicon(follows[context]), _CONTEXT_WEIGHT * n) for (token, context), n in in_context.items()]
-            _solve_substitution(clues, self.symbols, alphabet, self.mapping, allowed=self._keeps_run)
+            for (token, context), n in in_context.items():
+                clues.append((token, _Lexicon(follows[context]), _CONTEXT_WEIGHT * n))
+            weigh = self._run_weight if alphabet == DIGITS else None
+            _solve_substitution(clues, self.symbols, alphabet, self.mapping, weigh)
             if alphabet == LETTERS or len(self.mapping) == solved:
                 return
 
@@ -392,13 +401,14 @@ class _Cipher:
         mostly sit between two letters. A digit sits in a number.
         """
         chars = self._class_chars(alphabet)
-        if not any(self.text[i - 1 : i] in chars or self.text[i + 1 : i + 2] in chars for i in self.positions[symbol]):
+        text = self.text
+        if not any(text[i - 1 : i] in chars or text[i + 1 : i + 2] in chars for i in self.positions[symbol]):
             return Counter()
         if alphabet == LETTERS:
             low, high = _bounds(symbol, self.mapping, LETTERS)
             between = low != "" and high != "\uffff"
             inside = len(self._inner_spots(symbol)) >= len(self.positions[symbol]) / 2
-            if self._joins_words(symbol) or not (between or inside):
+            if self._joins_words(symbol) or self._before_clitics(symbol) or not (between or inside):
                 return Counter()
         return self._tokens(alphabet, {symbol})
 
@@ -408,9 +418,10 @@ class _Cipher:
         A symbol found inside words (or numbers) stands for a character between those of
         its solved neighbours in glyph order. When a gap holds as many such symbols as it
         has unused characters, the ordering decides. Otherwise a symbol whose glyph number
-        is next to a solved symbol's stands for the next character (fonts keep digits, and
-        mostly letters, in unbroken runs); failing that, the reading that turns the most
-        damaged words into clean-vocabulary words wins.
+        is next to a solved symbol's (or, for digits, falls in their unbroken run) stands
+        for the matching character; failing that, for letters, the reading that turns the
+        most damaged words into vocabulary words wins. (Any digits make a number, so a
+        digit gets no such vote.)
         """
         known = {w.lower() for w in vocab}
         while True:
@@ -431,7 +442,8 @@ class _Cipher:
                     self.mapping.update(zip(members, free))
                     progress = True
                     break
-                symbol, char = next(((s, c) for s in members if (c := self._glyph_neighbour(s, alphabet)) in free), ("", ""))
+                neighbours = ((s, self._glyph_neighbour(s, alphabet)) for s in members)
+                symbol, char = next(((s, c) for s, c in neighbours if c in free), ("", ""))
                 if not symbol and alphabet == LETTERS:
                     hits, symbol, char = max(
                         (_support(found[s], self.mapping, {s: c}, known, _EVIDENCE_LENGTH[alphabet]), s, c)
@@ -447,7 +459,7 @@ class _Cipher:
                 return
 
     def _glyph_neighbour(self, symbol: str, alphabet: str) -> str | None:
-        """The character a symbol stands for if its class is an unbroken run of glyphs (or it sits next to a solved one)."""
+        """What a symbol stands for if its class runs unbroken in glyph order, or it sits next to a solved one."""
         solved = [(ord(s), alphabet.index(c)) for s, c in self.mapping.items() if c in alphabet]
         offset = self._run_offset(alphabet)
         if offset is not None and 0 <= ord(symbol) - offset < len(alphabet):
@@ -459,15 +471,16 @@ class _Cipher:
         return None
 
     def _run_offset(self, alphabet: str) -> int | None:
-        """For digits, which fonts keep as one unbroken run of glyphs: glyph number minus digit, once two solved ones agree."""
+        """For digits (fonts keep them as one unbroken run of glyphs): glyph number minus digit, once two agree."""
         if alphabet != DIGITS:
             return None  # letters are often interleaved with accented variants (Calibri's are)
         offsets = [ord(s) - int(c) for s, c in self.mapping.items() if c in DIGITS]
         return offsets[0] if len(offsets) >= 2 and len(set(offsets)) == 1 else None
 
-    def _keeps_run(self, symbol: str, char: str) -> bool:
-        offset = self._run_offset(char if char in DIGITS else LETTERS)
-        return offset is None or ord(symbol) - offset == int(char)
+    def _run_weight(self, reading: dict[str, str]) -> float:
+        """How much a reading of digits counts: a tenth when it breaks the run of digit glyphs."""
+        offsets = {ord(s) - int(c) for s, c in [*self.mapping.items(), *reading.items()] if c in DIGITS}
+        return 1.0 if len(offsets) <= 1 else 0.1
 
 
 # -- the substitution solver ----------------------------------------------------------
@@ -523,7 +536,9 @@ def _decode(token: str, mapping: dict[str, str], reading: dict[str, str] | None 
 def _support(tokens: Counter[str], mapping, reading: dict[str, str], known: set[str], shortest: int) -> int:
     """How strongly a reading is borne out: the damaged words it turns into known words, longer ones counting more."""
     return sum(
-        (len(t) - 1) * n for t, n in tokens.items() if len(t) >= shortest and _decode(t, mapping, reading).lower() in known
+        (len(t) - 1) * n
+        for t, n in tokens.items()
+        if len(t) >= shortest and _decode(t, mapping, reading).lower() in known
     )
 
 
@@ -546,15 +561,18 @@ def _fit(token: str, word: str, symbols, mapping, used, bounds, alphabet) -> dic
     return new if ordered == sorted(ordered) else None  # glyph numbers rise with the alphabet
 
 
-def _solve_substitution(clues, symbols: set[str], alphabet: str, mapping: dict[str, str], allowed) -> None:
+def _solve_substitution(clues, symbols: set[str], alphabet: str, mapping: dict[str, str], weigh=None) -> None:
     """Extend `mapping` from clues (token, lexicon, weight), one best-supported symbol at a time.
 
     Each clue spreads its weight over the words it can still be read as, in proportion
     to their frequency. A symbol is fixed when its votes add up to at least two and at
-    least 60% of them agree on one character (and `allowed` agrees); then every clue is
-    read again.
+    least 60% of them agree on one character; then every clue is read again. `weigh`
+    may discount a reading (the new pairs it implies) that the glyph order makes unlikely.
     """
-    pending = [[token, lexicon.candidates(token, symbols, alphabet), lexicon.words, weight] for token, lexicon, weight in clues]
+    pending = [
+        [token, lexicon.candidates(token, symbols, alphabet), lexicon.words, weight]
+        for token, lexicon, weight in clues
+    ]
     while True:
         used = set(mapping.values())
         unsolved = {c for clue in pending for c in clue[0] if c in symbols and c not in mapping}
@@ -562,18 +580,20 @@ def _solve_substitution(clues, symbols: set[str], alphabet: str, mapping: dict[s
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         for clue in pending:
             token, candidates, words, weight = clue
-            fits = [(w, new) for w in candidates if (new := _fit(token, w, symbols, mapping, used, bounds, alphabet)) is not None]
+            readings = ((w, _fit(token, w, symbols, mapping, used, bounds, alphabet)) for w in candidates)
+            fits = [(w, new) for w, new in readings if new is not None]
             clue[1] = [w for w, _ in fits]
             fits = [(w, new) for w, new in fits if new]
             total = sum(words[w] for w, _ in fits)
             for word, new in fits:
+                share = weight * words[word] / total * (weigh(new) if weigh else 1)
                 for symbol, char in new.items():
-                    votes[symbol][char] += weight * words[word] / total
+                    votes[symbol][char] += share
         best = None
         for symbol, tally in votes.items():
             char, support = tally.most_common(1)[0]
             share = support / sum(tally.values())
-            if support >= 2 and share >= 0.6 and allowed(symbol, char) and (best is None or support * share > best[0]):
+            if support >= 2 and share >= 0.6 and (best is None or support * share > best[0]):
                 best = (support * share, symbol, char)
         if best is None:
             return
@@ -582,15 +602,16 @@ def _solve_substitution(clues, symbols: set[str], alphabet: str, mapping: dict[s
 
 # -- punctuation --------------------------------------------------------------------
 
-# What typically follows each separator (the kind of the next visible character); the
-# clean stretches' own punctuation is counted in on top of this prior.
+# Each separator's share of all separators in English prose, and what typically follows
+# it (the kind of the next word); the clean stretches' own punctuation is counted in on
+# top of this prior.
 _SEPARATOR_PRIOR = {
-    ",": {"lower": 0.55, "digit": 0.2, "upper": 0.15, "open": 0.05, "other": 0.05},
-    ".": {"lower": 0.05, "digit": 0.15, "upper": 0.6, "open": 0.1, "other": 0.1},
-    ";": {"lower": 0.55, "digit": 0.05, "upper": 0.3, "open": 0.05, "other": 0.05},
-    ":": {"lower": 0.25, "digit": 0.1, "upper": 0.2, "open": 0.4, "other": 0.05},
-    "?": {"lower": 0.1, "digit": 0.05, "upper": 0.6, "open": 0.1, "other": 0.15},
-    "!": {"lower": 0.1, "digit": 0.05, "upper": 0.6, "open": 0.1, "other": 0.15},
+    ",": (0.5, {"lower": 0.55, "digit": 0.2, "upper": 0.15, "open": 0.05, "other": 0.05}),
+    ".": (0.38, {"lower": 0.05, "digit": 0.15, "upper": 0.6, "open": 0.1, "other": 0.1}),
+    ";": (0.04, {"lower": 0.55, "digit": 0.05, "upper": 0.3, "open": 0.05, "other": 0.05}),
+    ":": (0.04, {"lower": 0.25, "digit": 0.1, "upper": 0.2, "open": 0.4, "other": 0.05}),
+    "?": (0.03, {"lower": 0.1, "digit": 0.05, "upper": 0.6, "open": 0.1, "other": 0.15}),
+    "!": (0.01, {"lower": 0.1, "digit": 0.05, "upper": 0.6, "open": 0.1, "other": 0.15}),
 }
 _PRIOR_WEIGHT = 20
 _OPENING = "([{'\"‘“"
@@ -640,10 +661,12 @@ class _Punctuation:
         closers = [s for s in marks if self._main_shape(s) in ("close", "inner") and self.shapes[s]["close"]]
         openers = sorted((s for s in marks if self._main_shape(s) == "open"), key=ord)
 
-        # Inside words, the apostrophe (which is also the right single quote) comes before a short
-        # ending ("China’s", "don’t"); a dash joins two words.
+        # Inside words, the apostrophe (which is also the right single quote) comes before a
+        # clitic ("China’s", "don’t"); a dash joins two words.
         apostrophes = [
-            s for s in marks if self.shapes[s]["inner"] >= 0.2 * len(self.positions[s]) and self._short_endings(s) >= 0.5
+            s
+            for s in marks
+            if self.shapes[s]["inner"] >= 0.2 * len(self.positions[s]) and self.cipher._before_clitics(s)
         ]
         apostrophe = max(apostrophes, key=lambda s: self.shapes[s]["inner"], default=None)
         if apostrophe:
@@ -653,8 +676,14 @@ class _Punctuation:
             learned[symbol] = dash
 
         # Opening marks, the closers that answer them, and what the pairs enclose.
-        pairs = self._pairs(openers, [c for c in closers if c not in learned or c == apostrophe])
+        pairs = self._pairs(openers, [c for c in closers if c not in learned or c == apostrophe], apostrophe)
         learned.update(self._name_pairs(pairs, apostrophe))
+
+        # A closer left over may answer a plain bracket opened in a clean stretch: "(Jones, 2011)".
+        for closer in sorted((s for s in closers if s not in learned), key=lambda s: -len(self.positions[s])):
+            plain = self._closes_plain(closer, learned)
+            if plain and plain not in learned.values():
+                learned[closer] = plain
 
         # Separators: closers answering no opener, named by what follows them.
         separators = sorted((s for s in closers if s not in learned), key=ord)
@@ -663,18 +692,12 @@ class _Punctuation:
         # A mark alone between spaces: an ellipsis beside the sentence marks in glyph order, else a spaced dash.
         for symbol in sorted(marks - learned.keys(), key=ord):
             if self._main_shape(symbol) == "alone":
-                nearest = min(
-                    (s for s in learned if learned[s] in ".,;:—–"), key=lambda s: abs(ord(s) - ord(symbol)), default=None
-                )
+                sentence_marks = [s for s in learned if learned[s] in ".,;:—–"]
+                nearest = min(sentence_marks, key=lambda s: abs(ord(s) - ord(symbol)), default=None)
                 mark = "–" if nearest and learned[nearest] in "—–" else "…"
                 if mark not in learned.values():
                     learned[symbol] = mark
         return learned
-
-    def _short_endings(self, symbol: str) -> float:
-        """Of the places a symbol sits inside a word, the share where at most two letters follow."""
-        spots = self.cipher._inner_spots(symbol)
-        return sum(len(self.cipher._word_after(i)) <= 2 for i in spots) / max(len(spots), 1)
 
     def _dash_marks(self) -> list[str]:
         """An ASCII hyphen already in the text means a dash symbol stands for a longer dash."""
@@ -682,34 +705,64 @@ class _Punctuation:
 
     # -- pairs -----------------------------------------------------------------------
 
-    def _pairs(self, openers: list[str], closers: list[str]) -> list[tuple[str, str | None]]:
+    def _pairs(self, openers: list[str], closers: list[str], apostrophe: str | None) -> list[tuple[str, str | None]]:
         """Match openers to closers by how well their occurrences alternate (one closer per opener).
 
         A true closer follows its opener, soon and before the opener comes again, and is
         itself preceded by the opener rather than by another closer; a comma or full stop
-        turns up whether or not anything is open. Openers answered by a plain bracket
-        (where the damage stopped) are left out of the count. Between equally good
-        closers, the nearer wins.
+        turns up whether or not anything is open. Where an opener encloses citations, its
+        closer comes after the year or page, and the openers answered by a plain bracket
+        (the damage stopped before it) are left out of the count. The apostrophe, a
+        closing quote for sure, finds its opener first; between equally good closers, the
+        one more often followed straight by another mark (as in ")." and "’,"), then the
+        nearer, wins.
         """
         plain = [i for i, c in enumerate(self.text) if c in _PLAIN_CLOSERS]
         scores = []
         for opener in openers:
+            citing = self._opens_citations(opener)
             for closer in closers:
                 spots = [i for i in self.positions[closer] if self._shape(i) != "inner"]  # not apostrophes
-                events = sorted(
-                    [(i, opener) for i in self.positions[opener]] + [(i, closer) for i in spots] + [(i, "") for i in plain]
-                )
-                steps = [(a, b, j - i) for (i, a), (j, b) in zip(events, events[1:]) if a == opener and j - i <= _PAIR_REACH]
-                spans = [span for _, b, span in steps if b == closer]
-                answered = len(self.positions[opener]) - sum(b == "" for _, b, _ in steps)
-                score = len(spans) / max(answered, 1) * len(spans) / max(len(spots), 1)
-                scores.append((score, -sum(spans) / max(len(spans), 1), opener, closer))
+                events = [(i, opener) for i in self.positions[opener]] + [(i, closer) for i in spots]
+                events = sorted(events + [(i, "") for i in plain] if citing else events)
+                steps = [(b, j) for (i, a), (j, b) in zip(events, events[1:]) if a == opener and j - i <= _PAIR_REACH]
+                closing = [j for b, j in steps if b == closer and (not citing or self._char(j - 1).isdigit())]
+                answered = len(self.positions[opener]) - sum(b == "" for b, _ in steps)
+                score = len(closing) / max(answered, 1) * len(closing) / max(len(spots), 1)
+                marked = sum(self._kind(j + 1) == "mark" for j in spots) / max(len(spots), 1)
+                span = sum(j - max(i for i in self.positions[opener] if i < j) for j in closing)
+                span /= max(len(closing), 1)
+                scores.append((closer == apostrophe, score, marked, -span, opener, closer))
         pairs: list[tuple[str, str | None]] = []
-        for score, _, opener, closer in sorted(scores, reverse=True):
+        for _, score, _, _, opener, closer in sorted(scores, reverse=True):
             if score >= 0.4 and all(opener != o and closer != c for o, c in pairs):
                 pairs.append((opener, closer))
         paired = {o for o, _ in pairs}
         return pairs + [(o, None) for o in openers if o not in paired]
+
+    def _closes_plain(self, closer: str, learned: dict[str, str]) -> str | None:
+        """The bracket (")" or "]") a closer stands for, if it mostly ends a citation left open by a bracket."""
+
+        def reading(k: int) -> str:
+            return learned.get(self.text[k], self.text[k])
+
+        for opening, closing in ("()", "[]"):
+            hits = 0
+            for j in self.positions[closer]:
+                if not self._char(j - 1).isdigit():
+                    continue
+                k = j - 1
+                while k > max(0, j - _PAIR_REACH) and reading(k) not in (opening, closing):
+                    k -= 1
+                hits += reading(k) == opening
+            if hits >= 0.6 * len(self.positions[closer]):
+                return closing
+        return None
+
+    def _opens_citations(self, opener: str) -> bool:
+        """Whether a year or page number mostly follows the opener closely: "(Nye, 2011", "(see Buzan, 1983"."""
+        near = [any(self._char(k).isdigit() for k in range(i + 1, i + 25)) for i in self.positions[opener]]
+        return sum(near) >= len(near) / 2
 
     def _encloses_digits(self, opener: str, closer: str | None) -> float:
         """How often the text after an opener, up to its closer, holds a digit (as in "(Nye, 2011)")."""
@@ -767,11 +820,17 @@ class _Punctuation:
         return "lower" if char.islower() else "other"
 
     def _name_separators(self, separators: list[str]) -> dict[str, str]:
-        """Give , . ; : ? ! to the separators: the assignment under which what follows each is likeliest."""
+        """Give , . ; : ? ! to the separators: the assignment under which they are likeliest.
+
+        Each mark has a typical share of all separators, and a profile of what follows it
+        (the kind of the next word) from a generic prior sharpened by the clean stretches'
+        own punctuation; a symbol seen n times is scored on both.
+        """
         if not separators:
             return {}
-        profiles = {}
-        for mark, prior in _SEPARATOR_PRIOR.items():
+        profiles, shares = {}, {}
+        for mark, (share, prior) in _SEPARATOR_PRIOR.items():
+            shares[mark] = share
             seen = Counter(self._next_kind(i, decode=False) for i, c in enumerate(self.text) if c == mark)
             del seen[None]
             total = sum(seen.values())
@@ -779,11 +838,13 @@ class _Punctuation:
         follows = {s: Counter(self._next_kind(i, decode=True) for i in self.positions[s]) for s in separators}
         for seen in follows.values():
             del seen[None]
-        marks = list(_SEPARATOR_PRIOR)  # commonest first: a slight preference breaks ties between lone guesses
         best, best_score = {}, -math.inf
-        for chosen in permutations(marks, min(len(separators), len(marks))):
-            score = sum(n * math.log(profiles[m][k]) for s, m in zip(separators, chosen) for k, n in follows[s].items())
-            score -= sum(0.5 * marks.index(m) for m in chosen)
+        for chosen in permutations(_SEPARATOR_PRIOR, min(len(separators), len(_SEPARATOR_PRIOR))):
+            score = sum(
+                len(self.positions[s]) * math.log(shares[m])
+                + sum(n * math.log(profiles[m][k]) for k, n in follows[s].items())
+                for s, m in zip(separators, chosen)
+            )
             if score > best_score:
                 best, best_score = dict(zip(separators, chosen)), score
         return best
@@ -814,12 +875,13 @@ def _learn_stand_ins(cipher: _Cipher) -> dict[str, str]:
     opens damaged words ("‘ĞŐŝŵĞ") but reads as no capital is an error: inside damaged
     runs a real quotation mark would itself be a glyph number.
     """
-    text, symbols, mapping, known, in_damage = cipher.text, cipher.symbols, cipher.mapping, cipher.known, cipher.in_damage
+    text, symbols, mapping, known = cipher.text, cipher.symbols, cipher.mapping, cipher.known
     letters = set(string.ascii_letters) | {s for s, c in mapping.items() if c.isalpha()}
     words: dict[str, list[tuple[str, str]]] = defaultdict(list)
     opens_damage: dict[str, bool] = defaultdict(bool)
-    for i, char in enumerate(text):
-        if char.isascii() or char in symbols or char.isalnum() or char.isspace() or not in_damage[i]:
+    for m in re.finditer(r"[^\x00-\x7f]", text):
+        i, char = m.start(), m.group()
+        if char in symbols or char.isalnum() or char.isspace() or not cipher.in_damage[i]:
             continue
         if i + 1 >= len(text) or text[i + 1] not in letters:
             continue
@@ -833,12 +895,12 @@ def _learn_stand_ins(cipher: _Cipher) -> dict[str, str]:
     stand_ins = {}
     for char, found in words.items():
         as_itself = sum(not head and tail.lower() in known for head, tail in found)
-        tally = Counter({capital: sum((h + capital + t).lower() in known for h, t in found) for capital in string.ascii_uppercase})
+        tally = Counter({c: sum((h + c + t).lower() in known for h, t in found) for c in string.ascii_uppercase})
         capital, hits = tally.most_common(1)[0]
         if hits > as_itself and hits >= len(found) / 2:
             stand_ins[char] = capital
         elif opens_damage[char]:
             raise IngestError(
-                f"Cannot decode {char!r} (U+{ord(char):04X}) inside glyph-ID damage: it stands for no capital the text confirms."
+                f"Cannot decode {char!r} (U+{ord(char):04X}) inside glyph-ID damage: no capital the text confirms."
             )
     return stand_ins

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-CITATION_MARKER = re.compile(r"\[(\d{1,3}(?:[,–-]\s*\d{1,3})*(?:,\s*pp?\.\s*[\d–-]+)?)\]")
+CITATION_MARKER = re.compile(r"(?<=[^\s\[])\[(\d{1,3}(?:[,–-]\s*\d{1,3})*(?:,\s*pp?\.\s*[\d–-]+)?)\]")
 
 
 @register.filter
@@ -21,3 +21,9 @@ def source_text(text: str) -> str:
 @register.filter
 def side_passages(contrast_passages, side):
     return [cp.passage for cp in contrast_passages if cp.side == side]
+
+
+@register.filter
+def linebreaks_to_quote(text: str) -> str:
+    """Keep every line of a multi-line passage (a table) inside the Markdown quotation."""
+    return "\n> ".join(text.splitlines())

@@ -1,0 +1,243 @@
+"""Full-text search over passages: FTS5 on SQLite, tsvector on PostgreSQL, one entry point."""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
+from django.db.models import Func, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import ContrastPassage, Passage, Stance
+
+QUERY_MAX_LENGTH = 200
+# A one- or two-letter prefix expands to a large share of the vocabulary and tells the reader
+# nothing yet; from three letters on the word being typed is matched as a prefix.
+PREFIX_MIN_LENGTH = 3
+SNIPPET_TOKENS = 32
+
+FTS_TABLE = "readings_passage_fts"  # created by migration 0003
+# The database marks matched terms with these private-use characters; escape_snippet() turns
+# them into <mark> after escaping everything else, so no text can smuggle markup through.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+WORD = re.compile(r"[^\W_]+")
+PHRASE_OR_WORD = re.compile(r'"([^"]*)"|([^"]+)')
+STILL_TYPING = re.compile(r"[^\W_]\**\Z")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """User input reduced to plain words: phrases (lists of words) to AND, and a prefix to match."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    prefix: str = ""
+
+    def __bool__(self):
+        return bool(self.phrases or self.prefix)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    passage: Passage
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    total: int
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    def __len__(self):
+        return len(self.hits)
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.hits)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Words (letters and digits) of the input, grouped by balanced double quotes into phrases.
+
+    Everything else (operators, column filters, brackets, stray quotes, emoji) is dropped, so
+    the query handed to the database is built from quoted words only and cannot be a syntax
+    error or mean something the reader did not type. A last word still being typed (nothing
+    after it but perhaps a `*`) is kept apart to be matched as a prefix.
+    """
+    text = text[:QUERY_MAX_LENGTH]
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+    phrases = []
+    for quoted, bare in PHRASE_OR_WORD.findall(text):
+        if quoted:
+            words = tuple(WORD.findall(quoted))
+            if words:
+                phrases.append(words)
+        else:
+            phrases.extend((word,) for word in WORD.findall(bare))
+    prefix = ""
+    still_typing = STILL_TYPING.search(text)
+    if still_typing and phrases and len(phrases[-1]) == 1 and len(phrases[-1][0]) >= PREFIX_MIN_LENGTH:
+        prefix = phrases.pop()[0]
+    return ParsedQuery(tuple(phrases), prefix)
+
+
+def search_passages(query: str, *, stance=None, paper=None, theme=None, limit=50) -> SearchResults:
+    """The passages matching `query`, most relevant first, with paper and section loaded.
+
+    `stance` is a Stance value, `paper` and `theme` slugs; an unknown stance is ignored, and
+    slugs are expected to be checked by the caller (readings.forms.SearchForm does). At most
+    three queries on SQLite and two on PostgreSQL, however many passages match.
+    """
+    parsed = parse_query(query or "")
+    if not parsed:
+        return SearchResults(query="", hits=[], total=0)
+    passages = filtered_passages(stance=stance, paper=paper, theme=theme)
+    if connection.vendor == "sqlite":
+        hits, total = _search_sqlite(parsed, passages, limit)
+    elif connection.vendor == "postgresql":
+        hits, total = _search_postgresql(parsed, passages, limit)
+    else:
+        raise NotImplementedError(f"no full-text search for {connection.vendor}")
+    return SearchResults(query=query_text(parsed), hits=hits, total=total)
+
+
+def query_text(parsed: ParsedQuery) -> str:
+    """The query as it was understood, for the results line."""
+    parts = [f"“{' '.join(words)}”" if len(words) > 1 else words[0] for words in parsed.phrases]
+    if parsed.prefix:
+        parts.append(parsed.prefix)
+    return " ".join(parts)
+
+
+def filtered_passages(*, stance=None, paper=None, theme=None) -> QuerySet:
+    passages = Passage.objects.order_by()
+    if stance in Stance.values:
+        passages = passages.filter(paper__stance=stance)
+    if paper:
+        passages = passages.filter(paper__slug=paper)
+    if theme:
+        in_theme = ContrastPassage.objects.filter(contrast__theme__slug=theme).values("passage_id")
+        passages = passages.filter(id__in=in_theme)
+    return passages
+
+
+def fts5_query(parsed: ParsedQuery) -> str:
+    """An FTS5 MATCH expression: every phrase an FTS5 string (quotes doubled), implicitly ANDed."""
+
+    def string(words):
+        return '"' + " ".join(words).replace('"', '""') + '"'
+
+    terms = [string(words) for words in parsed.phrases]
+    if parsed.prefix:
+        terms.append(string([parsed.prefix]) + "*")
+    return " ".join(terms)
+
+
+def _search_sqlite(parsed, passages, limit):
+    # Match first, join after: FTS5 finds and ranks the rowids (ORDER BY rank is handed to the
+    # virtual table, so snippet() runs only for the rows LIMIT keeps); the passages are then
+    # fetched by primary key. Filters narrow the rowids through a subquery built by the ORM;
+    # the unary + keeps SQLite from handing `rowid IN` to FTS5 as one lookup per listed row.
+    match = fts5_query(parsed)
+    where, filter_params = f"{FTS_TABLE} MATCH %s", [match]
+    if passages.query.where:
+        filter_sql, params = passages.values("id").query.sql_with_params()
+        where += f" AND +rowid IN ({filter_sql})"
+        filter_params += list(params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, snippet({FTS_TABLE}, 0, %s, %s, '', %s) FROM {FTS_TABLE} "
+            f"WHERE {where} ORDER BY rank LIMIT %s",
+            [MARK_START, MARK_END, SNIPPET_TOKENS, *filter_params, limit],
+        )
+        ranked = cursor.fetchall()
+        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", filter_params)
+        total = cursor.fetchone()[0]
+    by_id = Passage.objects.with_context().in_bulk([rowid for rowid, _ in ranked])
+    hits = [
+        SearchHit(by_id[rowid], escape_snippet(snippet, by_id[rowid].text)) for rowid, snippet in ranked if rowid in by_id
+    ]
+    return hits, total
+
+
+class EnglishTextVector(Func):
+    """to_tsvector('english', text), written exactly as migration 0003 indexes it.
+
+    SearchVector wraps its column in COALESCE, which the index expression does not have, so
+    the planner would not use the index for it; the config is in the template, not a
+    parameter, so the expression is identical whatever the driver's parameter binding.
+    """
+
+    template = "to_tsvector('english'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+def postgresql_query(parsed: ParsedQuery):
+    """A tsquery built from plain words: websearch syntax for the phrases, a raw prefix term."""
+    # websearch_to_tsquery reads a bare "or" as an operator; as a word it is an English stop
+    # word, dropped anyway. Quoted phrases keep their words in order.
+    words = [
+        f'"{" ".join(phrase)}"' if len(phrase) > 1 else phrase[0]
+        for phrase in parsed.phrases
+        if len(phrase) > 1 or phrase[0].lower() != "or"
+    ]
+    query = SearchQuery(" ".join(words), search_type="websearch", config="english") if words else None
+    if parsed.prefix:
+        # The prefix holds letters and digits only, so it cannot carry tsquery operators.
+        prefix = SearchQuery(f"{parsed.prefix}:*", search_type="raw", config="english")
+        query = prefix if query is None else query & prefix
+    return query
+
+
+def _search_postgresql(parsed, passages, limit):
+    query = postgresql_query(parsed)
+    if query is None:
+        return [], 0
+    matching = passages.alias(document=EnglishTextVector("text")).filter(document=query)
+    page = (
+        matching.with_context()
+        .annotate(
+            rank=SearchRank(EnglishTextVector("text"), query),
+            headline=SearchHeadline(
+                "text", query, config="english", start_sel=MARK_START, stop_sel=MARK_END, max_words=SNIPPET_TOKENS
+            ),
+        )
+        .order_by("-rank", "id")[:limit]
+    )
+    hits = [SearchHit(passage, escape_snippet(passage.headline, passage.text)) for passage in page]
+    return hits, matching.count()
+
+
+def escape_snippet(snippet: str, text: str) -> SafeString:
+    """The database's excerpt as HTML: all text escaped, marked terms in <mark>, cuts shown by an ellipsis.
+
+    The markers come from the database, so a passage that itself contained one could only move
+    a <mark>, never open a tag; such a passage is shown unmarked all the same.
+    """
+    if MARK_START in text or MARK_END in text:
+        snippet = snippet.replace(MARK_START, "").replace(MARK_END, "")
+    html, marked = [], False
+    for piece in re.split(f"([{MARK_START}{MARK_END}])", snippet):
+        if piece == MARK_START and not marked:
+            html.append("<mark>")
+            marked = True
+        elif piece == MARK_END and marked:
+            html.append("</mark>")
+            marked = False
+        elif piece not in (MARK_START, MARK_END):
+            html.append(escape(piece))
+    if marked:
+        html.append("</mark>")
+    plain = snippet.replace(MARK_START, "").replace(MARK_END, "").strip()
+    start = text.find(plain)
+    if start > 0:
+        html.insert(0, "… ")
+    if start >= 0 and start + len(plain) < len(text.rstrip()):
+        html.append(" …")
+    return mark_safe("".join(html))

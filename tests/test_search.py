@@ -1,0 +1,257 @@
+"""Full-text search: results and snippets on the real corpus, filters, any input, the search page."""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from readings.models import Passage, Section
+from readings.search import EnglishTextVector, filtered_passages, fts5_query, parse_query, postgresql_query, search_passages
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(results):
+    return {hit.passage.paper.slug for hit in results}
+
+
+def test_cultural_security_finds_edney_and_the_official_paper(corpus):
+    results = search_passages("cultural security")
+    assert {"edney-2015", "cultural-power-strategy"} <= slugs(results)
+    assert results.total == len(results.hits) > 5
+    for hit in results:
+        assert "cultur" in hit.passage.text.lower() and "secur" in hit.passage.text.lower()
+        assert hit.passage.section.title  # loaded with the passage
+
+
+def test_snippet_marks_the_matched_terms(corpus):
+    snippet = search_passages("cultural security").hits[0].snippet
+    assert re.search(r"<mark>cultural</mark>", snippet, re.IGNORECASE)
+    assert re.search(r"<mark>security</mark>", snippet, re.IGNORECASE)
+
+
+def test_more_relevant_passages_come_first(official_paper):
+    section = Section.objects.create(paper=official_paper, key="rank", title="Ranking", ordinal=1)
+    once = section.passages.create(
+        ordinal=1, text="Power appears once here, among many other words on trade, law, history and diplomacy."
+    )
+    thrice = section.passages.create(ordinal=2, text="Power, power and again power.")
+    assert [hit.passage for hit in search_passages("power ")] == [thrice, once]
+
+
+def test_a_word_being_typed_matches_as_a_prefix(corpus):
+    results = search_passages("infiltr")
+    assert results.total >= 5
+    assert all("infiltr" in hit.passage.text.lower() for hit in results)
+    assert any(re.search(r"<mark>infiltration</mark>", hit.snippet, re.IGNORECASE) for hit in results)
+
+
+def test_a_finished_word_is_not_a_prefix():
+    assert parse_query("infiltr").prefix == "infiltr"
+    assert parse_query("infiltr*").prefix == "infiltr"
+    assert parse_query("infiltr ").prefix == ""
+
+
+def test_query_syntax_is_reduced_to_quoted_words():
+    parsed = parse_query('text:culture NEAR("soft power") -x OR y^2 "unfinished')
+    assert fts5_query(parsed) == '"text" "culture" "NEAR" "soft" "power" "x" "OR" "y" "2" "unfinished"*'
+    assert fts5_query(parse_query('"soft power" state')) == '"soft power" "state"*'
+
+
+def hostile_passage(paper, text):
+    section = Section.objects.create(paper=paper, key="hostile", title="<i>Hostile</i>", ordinal=9)
+    return section.passages.create(ordinal=1, text=text)
+
+
+def without_marks(html):
+    return re.sub(r"</?mark>", "", html)
+
+
+def test_source_text_cannot_inject_markup(official_paper):
+    hostile_passage(official_paper, 'Culture <script>alert("x")</script> & <b onmouseover="y">bold</b>.')
+    [hit] = search_passages("culture bold").hits
+    assert "&lt;script&gt;alert(&quot;x&quot;)" in hit.snippet and "&lt;b onmouseover=&quot;y&quot;&gt;" in hit.snippet
+    assert "<mark>" in hit.snippet and "<" not in without_marks(hit.snippet)
+
+
+def test_source_text_cannot_forge_the_highlight_markers(official_paper):
+    hostile_passage(official_paper, "Culture \ue000<script>\ue001 and \ue001</mark>\ue000 again.")
+    [hit] = search_passages("culture script").hits
+    assert "<" not in without_marks(hit.snippet)
+    assert hit.snippet.count("<mark>") == hit.snippet.count("</mark>")
+
+
+def test_a_query_cannot_inject_markup_into_the_page(client, official_paper):
+    hostile_passage(official_paper, 'Culture <script>alert("x")</script>.')
+    html = client.get("/search/", {"q": '<script>alert("x")</script> culture'}).content.decode()
+    assert "1 passage matches" in html
+    assert "<script>alert(" not in html
+    assert 'value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; culture"' in html
+    assert "&lt;i&gt;Hostile&lt;/i&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({}, {"official/intro/1", "official/intro/2", "critical/intro/1", "critical/intro/2"}),
+        ({"stance": "official"}, {"official/intro/1", "official/intro/2"}),
+        ({"paper": "critical"}, {"critical/intro/1", "critical/intro/2"}),
+        ({"theme": "definitions"}, {"official/intro/1", "critical/intro/1"}),
+        ({"stance": "critical", "theme": "definitions"}, {"critical/intro/1"}),
+    ],
+)
+def test_filters(contrast, filters, expected):
+    results = search_passages("passage", **filters)
+    assert {hit.passage.key for hit in results} == expected
+    assert results.total == len(expected)
+
+
+def test_unknown_filter_values_are_ignored(client, contrast):
+    html = client.get("/search/", {"q": "passage", "stance": "neutral", "paper": "nope", "theme": "../x"}).content.decode()
+    assert "4 passages match" in html
+
+
+HOSTILE_QUERIES = [
+    '"',
+    '""',
+    '"unbalanced',
+    'cultural "security',
+    "AND",
+    "OR",
+    "NOT",
+    "culture AND",
+    "OR culture",
+    "NOT culture",
+    "culture NEAR security",
+    "NEAR(culture security, 2)",
+    "*",
+    "culture*",
+    "*culture",
+    "-culture",
+    "culture -security",
+    "text:culture",
+    "{text}: culture",
+    "col:",
+    "^culture",
+    "culture^2",
+    "(culture",
+    "culture)",
+    "((()))",
+    "'",
+    "culture'; DROP TABLE readings_passage; --",
+    "%_\\",
+    "culture & security | !soft <-> power:*",
+    "😀",
+    "😀 culture 😀",
+    "文化软实力",
+    "café",
+    "!!!???...",
+    "",
+    "   ",
+    "culture\x00security",
+    "<script>alert(1)</script>",
+    "a" * 10_000,
+    "culture " * 500,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_any_input_gives_results_or_none_never_an_error(client, corpus, query):
+    response = client.get("/search/", {"q": query, "stance": query, "paper": query, "theme": query})
+    assert response.status_code == 200
+    fragment = client.get("/search/", {"q": query}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    results = search_passages(query)
+    assert results.total >= len(results.hits) >= 0
+
+
+def test_htmx_request_gets_the_results_fragment(client, official_passage):
+    response = client.get("/search/", {"q": "passage"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert b"<html" not in response.content and 'role="search"' not in html
+    assert "<mark>passage</mark>" in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_history_restore_gets_the_whole_page(client, official_passage):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client.get("/search/", {"q": "passage"}, headers=headers)
+    assert b"<html" in response.content
+
+
+def test_plain_request_gets_the_whole_page(client, official_passage):
+    response = client.get("/search/", {"q": "passage"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html and 'role="search"' in html
+    assert '<label for="search-q">' in html
+    for name in ("stance", "paper", "theme"):
+        assert f'<label for="id_{name}">' in html and f'name="{name}"' in html
+    assert "2 passages match" in html
+    assert f'href="{official_passage.get_absolute_url()}"' in html
+    assert "[An Official Paper]" in html and "Official discourse" in html and "Introduction, paragraph 1" in html
+
+
+def test_no_results_and_no_query_say_so(client, official_passage):
+    assert "No passage matches" in client.get("/search/", {"q": "zyzzyva "}).content.decode()
+    assert "Type a word" in client.get("/search/").content.decode()
+
+
+def test_home_page_has_a_search_box(client, official_passage):
+    html = client.get("/").content.decode()
+    assert 'action="/search/"' in html and 'role="search"' in html and 'name="q"' in html
+
+
+def test_index_follows_inserts_updates_and_deletes(official_paper):
+    def found(word):
+        return [hit.passage.pk for hit in search_passages(f"{word} ")]
+
+    section = Section.objects.create(paper=official_paper, key="sync", title="Sync", ordinal=1)
+    passage = section.passages.create(ordinal=1, text="A zyzzyva in the garden.")
+    assert found("zyzzyva") == [passage.pk]
+
+    passage.text = "A quokka in the garden."
+    passage.save()
+    assert found("zyzzyva") == [] and found("quokka") == [passage.pk]
+
+    Passage.objects.filter(pk=passage.pk).update(text="A numbat in the garden.")
+    assert found("quokka") == [] and found("numbat") == [passage.pk]
+
+    passage.delete()
+    assert found("numbat") == []
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # With rank 1, FTS5 checks its index against the content table row by row.
+            cursor.execute("INSERT INTO readings_passage_fts(readings_passage_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def search_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+@pytest.mark.parametrize("filters", [{}, {"stance": "official", "theme": "definitions"}])
+def test_query_count_does_not_grow_with_the_matches(client, contrast, official_paper, filters):
+    url = "/search/?" + urlencode({"q": "passage", **filters})
+    small = search_queries(client, url)
+    section = Section.objects.create(paper=official_paper, key="more", title="More", ordinal=2)
+    for ordinal in range(1, 91):
+        passage = section.passages.create(ordinal=ordinal, text=f"Another passage, number {ordinal}.")
+        contrast.contrast_passages.create(passage=passage, side="official", order=ordinal + 1)
+    assert search_passages("passage", **filters).total > 90  # more matches than one page shows
+    large = search_queries(client, url)
+    assert len(large) == len(small) <= 5  # the paper and theme choices, then at most three to search
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN expression index is PostgreSQL's")
+def test_postgresql_search_uses_the_expression_index(official_passage):
+    query = postgresql_query(parse_query("passage "))
+    matching = filtered_passages().alias(document=EnglishTextVector("text")).filter(document=query)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = matching.explain()
+    assert "readings_passage_text_search" in plan
