@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Paper, Stance, Theme
+from .models import Annotation, Paper, Seminar, Stance, Theme
 from .search import QUERY_MAX_LENGTH
 
 
@@ -54,3 +54,57 @@ class SearchForm(forms.Form):
         if not self.is_valid():
             return {}
         return {name: self.cleaned_data[name] for name in ("stance", "paper", "theme") if self.cleaned_data[name]}
+
+
+class AnnotationForm(forms.ModelForm):
+    """A new annotation on a passage, optionally on a quoted span of it."""
+
+    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Annotation
+        fields = ["quote", "start", "end", "body", "visibility", "seminar"]
+        labels = {"quote": "Quoted span (optional)", "body": "Your annotation (Markdown)", "visibility": "Who can see it"}
+        widgets = {
+            "quote": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"quote": "Select words in the passage to fill this in, or paste them; leave empty for the whole passage."}
+
+    def __init__(self, *args, user, passage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.passage = user, passage
+        self.fields["seminar"].queryset = Seminar.objects.filter(memberships__user=user)
+        self.fields["seminar"].required = False
+        self.fields["seminar"].empty_label = "—"
+
+    def clean(self):
+        data = super().clean()
+        quote, start, end = data.get("quote", ""), data.get("start"), data.get("end")
+        text = self.passage.text
+        if quote and (start is None or end is None or text[start:end] != quote):
+            # Without a browser selection (no JavaScript, or pasted), find the words in the passage.
+            found = text.find(quote)
+            if found < 0:
+                raise ValidationError({"quote": "These words are not in the passage; quote it exactly."})
+            data["start"], data["end"] = found, found + len(quote)
+        elif not quote:
+            data["start"] = data["end"] = None
+        if data.get("visibility") == Annotation.Visibility.SEMINAR and not data.get("seminar"):
+            seminars = list(self.fields["seminar"].queryset[:2])
+            if len(seminars) != 1:
+                raise ValidationError({"seminar": "Choose the seminar to share this annotation with."})
+            data["seminar"] = seminars[0]
+        if data.get("visibility") == Annotation.Visibility.PRIVATE:
+            data["seminar"] = None
+        return data
+
+
+class AnnotationEditForm(forms.Form):
+    body = forms.CharField(label="Your annotation (Markdown)", widget=forms.Textarea(attrs={"rows": 4}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Reply (Markdown)", widget=forms.Textarea(attrs={"rows": 2}))

@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
-from django.db.models.signals import pre_save
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 
@@ -386,12 +387,57 @@ class ContrastPassage(models.Model):
     natural_key.dependencies = ["readings.contrast", "readings.passage"]
 
 
+class Role(models.TextChoices):
+    INSTRUCTOR = "instructor", "Instructor"
+    STUDENT = "student", "Student"
+
+
+# Django groups that carry each role's permissions (created by a data migration).
+INSTRUCTORS_GROUP = "Instructors"
+STUDENTS_GROUP = "Students"
+
+
+class Seminar(models.Model):
+    """People reading together: shared annotations are shared within a seminar."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="seminars")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
+
+    class Meta:
+        ordering = ["seminar", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["seminar", "user"], name="membership_once_per_seminar"),
+            models.CheckConstraint(condition=Q(role__in=["instructor", "student"]), name="membership_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.seminar} ({self.get_role_display()})"
+
+
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Anonymous readers see none; a reader sees their own and those shared with a seminar."""
+        """Anonymous readers see none; a reader sees their own and what their seminars share."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(author=user) | Q(visibility=Annotation.Visibility.SEMINAR))
+        shared = Q(visibility=Annotation.Visibility.SEMINAR, seminar__memberships__user=user)
+        return self.filter(Q(author=user) | shared, is_hidden=False).distinct()
+
+    def for_display(self):
+        instructor = Group.objects.filter(name=INSTRUCTORS_GROUP, user=OuterRef("author_id"))
+        return self.select_related("author", "seminar").annotate(by_instructor=Exists(instructor)).order_by("created", "pk")
 
 
 class Annotation(models.Model):
@@ -401,12 +447,16 @@ class Annotation(models.Model):
 
     passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="annotations")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations")
     quote = models.TextField(blank=True, help_text="The quoted span of the passage; empty for the whole passage.")
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(editable=False, blank=True)
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE)
+    is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every edit: stale edits conflict.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -420,12 +470,34 @@ class Annotation(models.Model):
                 name="annotation_span_valid",
             ),
             models.CheckConstraint(condition=Q(visibility__in=["private", "seminar"]), name="annotation_visibility_valid"),
+            models.CheckConstraint(
+                condition=Q(visibility="private") | Q(seminar__isnull=False), name="annotation_shared_with_a_seminar"
+            ),
             models.CheckConstraint(condition=~Q(body=""), name="annotation_body_not_empty"),
         ]
 
     def __str__(self):
         return f"{self.author} on {self.passage.key}"
 
+    def get_absolute_url(self):
+        return reverse("readings:passage-annotations", args=self.passage.url_args) + f"#annotation-{self.pk}"
+
+
+class AnnotationRevision(models.Model):
+    """The text an annotation had before an edit: edit history is kept, never overwritten."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    body = models.TextField()
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    edited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["annotation", "version"]
+        constraints = [models.UniqueConstraint(fields=["annotation", "version"], name="revision_version_unique")]
+
+    def __str__(self):
+        return f"{self.annotation} v{self.version}"
 
 
 @receiver(pre_save, sender=Theme)
@@ -442,3 +514,13 @@ MARKDOWN_FIELDS = {
     Contrast: [("commentary", "commentary_html")],
     Annotation: [("body", "body_html")],
 }
+
+
+@receiver(post_save, sender=Membership)
+def grant_role(sender, instance, **kwargs):
+    """A seminar role carries its permissions: the role's group, and the admin for instructors."""
+    group = INSTRUCTORS_GROUP if instance.role == Role.INSTRUCTOR else STUDENTS_GROUP
+    instance.user.groups.add(Group.objects.get_or_create(name=group)[0])
+    if instance.role == Role.INSTRUCTOR and not instance.user.is_staff:
+        instance.user.is_staff = True
+        instance.user.save(update_fields=["is_staff"])

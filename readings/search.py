@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Func, QuerySet
+from django.db.models import Func, QuerySet, Value
+from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -21,6 +22,9 @@ FTS_TABLE = "readings_passage_fts"  # created by migration 0003
 # The database marks matched terms with these private-use characters; escape_snippet() turns
 # them into <mark> after escaping everything else, so no text can smuggle markup through.
 MARK_START, MARK_END = "\ue000", "\ue001"
+# ts_headline drops whatever its parser reads as an HTML tag; it is given the text with "<"
+# swapped for this character, so it sees no tags, and the swap is undone before escaping.
+LESS_THAN = "\ue002"
 
 WORD = re.compile(r"[^\W_]+")
 PHRASE_OR_WORD = re.compile(r'"([^"]*)"|([^"]+)')
@@ -108,10 +112,10 @@ def search_passages(query: str, *, stance=None, paper=None, theme=None, limit=50
 
 
 def query_text(parsed: ParsedQuery) -> str:
-    """The query as it was understood, for the results line."""
+    """The query as it was understood, for the results line: phrases in quotes, a prefix with an ellipsis."""
     parts = [f"“{' '.join(words)}”" if len(words) > 1 else words[0] for words in parsed.phrases]
     if parsed.prefix:
-        parts.append(parsed.prefix)
+        parts.append(f"{parsed.prefix}…")
     return " ".join(parts)
 
 
@@ -205,12 +209,17 @@ def _search_postgresql(parsed, passages, limit):
         .annotate(
             rank=SearchRank(EnglishTextVector("text"), query),
             headline=SearchHeadline(
-                "text", query, config="english", start_sel=MARK_START, stop_sel=MARK_END, max_words=SNIPPET_TOKENS
+                Replace("text", Value("<"), Value(LESS_THAN)),
+                query,
+                config="english",
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=SNIPPET_TOKENS,
             ),
         )
         .order_by("-rank", "id")[:limit]
     )
-    hits = [SearchHit(passage, escape_snippet(passage.headline, passage.text)) for passage in page]
+    hits = [SearchHit(passage, escape_snippet(passage.headline.replace(LESS_THAN, "<"), passage.text)) for passage in page]
     return hits, matching.count()
 
 

@@ -21,5 +21,8 @@ urlpatterns = [
     path("themes/<slug:slug>/contrasts/<int:order>/", views.contrast_detail, name="contrast-detail"),
     path("themes/<slug:slug>/handout.md", views.theme_handout, name="theme-handout"),
     path("compare/", views.compare, name="compare"),
+    path("annotations/<int:pk>/edit/", views.annotation_edit, name="annotation-edit"),
+    path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation-delete"),
+    path("annotations/<int:pk>/reply/", views.annotation_reply, name="annotation-reply"),
     path("search/", views.search, name="search"),
 ]

@@ -1,15 +1,20 @@
 """Views of the reading room: the library, a paper, a passage, a theme."""
 
+from django.contrib.auth.views import LoginView
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
-from .forms import SearchForm
-from .models import Annotation, ContrastPassage, EditorialNote, Paper, Passage, Section, Stance, Theme
+from .forms import AnnotationEditForm, AnnotationForm, ReplyForm, SearchForm
+from .models import Annotation, AnnotationRevision, ContrastPassage, EditorialNote, Paper, Passage, Section, Stance, Theme
 from .search import search_passages
 
 CONTEXT_SIZE = 2  # passages shown on each side when a passage is expanded in place
@@ -61,10 +66,25 @@ def passage_context(request, passage, **extra):
         "after": Passage.objects.after(passage, CONTEXT_SIZE),
         "notes": passage.editorial_notes.order_by("ordinal"),
         "themes": Theme.objects.published().filter(contrasts__passages=passage).distinct(),
-        "annotations": Annotation.objects.visible_to(request.user).filter(passage=passage).select_related("author"),
         "citation": passage.citation(request.build_absolute_uri(passage.get_absolute_url())),
+        **annotation_context(request, passage, extra.pop("form", None)),
         **extra,
     }
+
+
+def annotation_context(request, passage, form=None):
+    """The passage's annotation threads the reader may see, and a form if they may annotate."""
+    visible = list(Annotation.objects.visible_to(request.user).filter(passage=passage).for_display())
+    replies = {}
+    for annotation in visible:
+        replies.setdefault(annotation.parent_id, []).append(annotation)
+    for annotation in visible:
+        annotation.thread = replies.get(annotation.pk, [])
+    can_annotate = request.user.has_perm("readings.add_annotation")
+    if form is None and can_annotate:
+        initial = {k: request.GET[k] for k in ("quote", "start", "end") if k in request.GET}
+        form = AnnotationForm(initial=initial, user=request.user, passage=passage)
+    return {"annotations": replies.get(None, []), "can_annotate": can_annotate, "form": form}
 
 
 def render_passage(request, passage, partial, **extra):
@@ -87,10 +107,29 @@ def passage_in_context(request, slug, section_key, ordinal):
     return render_passage(request, get_passage(slug, section_key, ordinal), "context")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def passage_annotations(request, slug, section_key, ordinal):
-    return render_passage(request, get_passage(slug, section_key, ordinal), "annotations")
+    """Read a passage's annotations; annotate it (or a quoted span of it) by POST."""
+    passage = get_passage(slug, section_key, ordinal)
+    if request.method == "POST":
+        if not request.user.has_perm("readings.add_annotation"):
+            raise PermissionDenied("Only members of a seminar can annotate.")
+        form = AnnotationForm(request.POST, user=request.user, passage=passage)
+        if form.is_valid():
+            annotation = form.save(commit=False)
+            annotation.passage, annotation.author = passage, request.user
+            annotation.start, annotation.end = form.cleaned_data["start"], form.cleaned_data["end"]
+            annotation.seminar = form.cleaned_data["seminar"]
+            annotation.save()
+            if not request.htmx:
+                return redirect(annotation.get_absolute_url())
+            form = None
+        status = 200 if form is None else 400
+        response = render_passage(request, passage, "annotations", form=form, saved=form is None)
+        response.status_code = status
+        return response
+    return render_passage(request, passage, "annotations")
 
 
 @require_GET
@@ -187,3 +226,119 @@ def search(request):
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     return TemplateResponse(request, template, {"form": form, "results": results})
+
+
+def own_annotation(request, pk):
+    """An annotation the reader wrote; others' annotations are not theirs to change (403)."""
+    annotation = get_object_or_404(
+        Annotation.objects.visible_to(request.user).select_related("passage__paper", "passage__section"), pk=pk
+    )
+    if annotation.author_id != request.user.pk:
+        raise PermissionDenied("You can only change your own annotations.")
+    return annotation
+
+
+def annotation_done(request, annotation):
+    """After a change: the passage's annotations, as a fragment for htmx or a page to go back to."""
+    if request.htmx:
+        return render_passage(request, annotation.passage, "annotations")
+    return redirect(reverse("readings:passage-annotations", args=annotation.passage.url_args))
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def annotation_edit(request, pk):
+    annotation = own_annotation(request, pk)
+    conflict = False
+    if request.method == "POST":
+        form = AnnotationEditForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                # Lock the row, then compare versions: someone may have saved since this form was loaded.
+                current = Annotation.objects.select_for_update().get(pk=annotation.pk)
+                if current.version != form.cleaned_data["version"]:
+                    conflict = True
+                else:
+                    AnnotationRevision.objects.create(
+                        annotation=current, version=current.version, body=current.body, edited_by=request.user
+                    )
+                    current.body = form.cleaned_data["body"]
+                    current.version += 1
+                    current.save()
+                    return annotation_done(request, current)
+            annotation = current
+    else:
+        form = AnnotationEditForm(initial={"body": annotation.body, "version": annotation.version})
+    template = "readings/annotation_edit.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#edit-form"
+    context = {"annotation": annotation, "form": form, "conflict": conflict}
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    return TemplateResponse(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def annotation_delete(request, pk):
+    annotation = own_annotation(request, pk)
+    if request.method == "POST":
+        annotation.delete()
+        return annotation_done(request, annotation)
+    return TemplateResponse(request, "readings/annotation_delete.html", {"annotation": annotation})
+
+
+@require_POST
+def annotation_reply(request, pk):
+    parent = get_object_or_404(
+        Annotation.objects.visible_to(request.user).select_related("passage__paper", "passage__section"),
+        pk=pk,
+        parent__isnull=True,
+    )
+    if not request.user.has_perm("readings.add_annotation"):
+        raise PermissionDenied("Only members of a seminar can reply.")
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("A reply needs some text.")
+    # A reply is seen by exactly those who see what it answers.
+    Annotation.objects.create(
+        passage=parent.passage,
+        author=request.user,
+        parent=parent,
+        visibility=parent.visibility,
+        seminar=parent.seminar,
+        body=form.cleaned_data["body"],
+    )
+    return annotation_done(request, parent)
+
+
+LOGIN_ATTEMPTS = 5  # failed sign-ins allowed per account and per address in the window
+LOGIN_WINDOW = 15 * 60
+
+
+class RateLimitedLoginView(LoginView):
+    """Django's sign-in, refusing further tries for a while after repeated failures.
+
+    Counted per account and per client address in the shared cache (a database table), so
+    several app servers count together and guessing one account from many addresses is slowed too.
+    """
+
+    template_name = "registration/login.html"
+
+    def attempt_keys(self):
+        username = self.request.POST.get("username", "").strip().lower()[:150]
+        address = self.request.META.get("REMOTE_ADDR", "")
+        return [f"login-fail:user:{username}", f"login-fail:addr:{address}"]
+
+    def post(self, request, *args, **kwargs):
+        if any((cache.get(key) or 0) >= LOGIN_ATTEMPTS for key in self.attempt_keys()):
+            form = self.get_form()
+            response = self.render_to_response(self.get_context_data(form=form, locked=True))
+            response.status_code = 429
+            response["Retry-After"] = str(LOGIN_WINDOW)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        for key in self.attempt_keys():
+            cache.add(key, 0, LOGIN_WINDOW)
+            cache.incr(key)
+        return super().form_invalid(form)

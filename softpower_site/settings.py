@@ -51,7 +51,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "readings.middleware.content_security_policy",
+    "readings.middleware.require_login",
 ]
+
+# Everything is served by the app itself: no inline scripts, no eval, no third-party origins.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 ROOT_URLCONF = "softpower_site.urls"
 
@@ -92,6 +108,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {"pool": True}
 
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+# Shared by every app server: the sign-in rate limit must count across processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "reading_room_cache"}}
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "readings:home"
+LOGOUT_REDIRECT_URL = "readings:home"
+# Anonymous visitors may read published themes and papers unless this is set.
+READING_ROOM_REQUIRE_LOGIN = env_bool("READING_ROOM_REQUIRE_LOGIN", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

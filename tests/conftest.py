@@ -64,3 +64,53 @@ def corpus_by_pk(django_db_setup, django_db_blocker, tmp_path_factory):
 def corpus(db, corpus_by_pk):
     """The shipped corpus and starter themes, as `make setup` loads them."""
     call_command("loaddata", str(corpus_by_pk), verbosity=0)
+
+
+PASSWORD = "a-long-password-for-tests-1"
+
+
+def member(django_user_model, seminar, username, role="student"):
+    from readings.models import Membership
+
+    user = django_user_model.objects.create_user(username, password=PASSWORD)
+    Membership.objects.create(seminar=seminar, user=user, role=role)
+    return django_user_model.objects.get(pk=user.pk)  # fresh: groups and is_staff as the signal set them
+
+
+@pytest.fixture
+def seminar(db):
+    from readings.models import Seminar
+
+    return Seminar.objects.create(slug="spring", name="Spring seminar")
+
+
+@pytest.fixture
+def other_seminar(db):
+    from readings.models import Seminar
+
+    return Seminar.objects.create(slug="autumn", name="Autumn seminar")
+
+
+@pytest.fixture
+def student(django_user_model, seminar):
+    return member(django_user_model, seminar, "student")
+
+
+@pytest.fixture
+def classmate(django_user_model, seminar):
+    return member(django_user_model, seminar, "classmate")
+
+
+@pytest.fixture
+def outsider(django_user_model, other_seminar):
+    return member(django_user_model, other_seminar, "outsider")
+
+
+@pytest.fixture
+def instructor(django_user_model, seminar):
+    return member(django_user_model, seminar, "instructor", role="instructor")
+
+
+@pytest.fixture
+def admin_user_(django_user_model):
+    return django_user_model.objects.create_superuser("admin", password=PASSWORD)

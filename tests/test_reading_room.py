@@ -44,21 +44,21 @@ def test_context_crosses_section_boundaries(client, official_passage):
     assert "An Official Paper passage 1." in html and "First of the next section." in html
 
 
-def test_annotations_fragment_shows_only_what_the_reader_may_see(client, official_passage, django_user_model):
-    author = django_user_model.objects.create_user("author", password="a-long-password-1")
-    other = django_user_model.objects.create_user("other", password="a-long-password-1")
-    Annotation.objects.create(passage=official_passage, author=author, body="Private *thought*.", visibility="private")
-    Annotation.objects.create(passage=official_passage, author=author, body="Shared reading.", visibility="seminar")
+def test_annotations_fragment_shows_only_what_the_reader_may_see(client, official_passage, student, classmate, seminar):
+    Annotation.objects.create(passage=official_passage, author=student, body="Private *thought*.", visibility="private")
+    Annotation.objects.create(
+        passage=official_passage, author=student, body="Shared reading.", visibility="seminar", seminar=seminar
+    )
     url = f"{official_passage.get_absolute_url()}annotations/"
 
     anonymous = client.get(url, headers=HTMX).content.decode()
     assert "Private" not in anonymous and "Shared reading" not in anonymous
 
-    client.force_login(other)
+    client.force_login(classmate)
     seen = client.get(url, headers=HTMX).content.decode()
     assert "Shared reading" in seen and "Private" not in seen
 
-    client.force_login(author)
+    client.force_login(student)
     own = client.get(url, headers=HTMX).content.decode()
     assert "Private <em>thought</em>." in own
 

@@ -13,13 +13,9 @@ from readings.search import EnglishTextVector, filtered_passages, fts5_query, pa
 pytestmark = pytest.mark.django_db
 
 
-def slugs(results):
-    return {hit.passage.paper.slug for hit in results}
-
-
 def test_cultural_security_finds_edney_and_the_official_paper(corpus):
     results = search_passages("cultural security")
-    assert {"edney-2015", "cultural-power-strategy"} <= slugs(results)
+    assert {"edney-2015", "cultural-power-strategy"} <= {hit.passage.paper.slug for hit in results}
     assert results.total == len(results.hits) > 5
     for hit in results:
         assert "cultur" in hit.passage.text.lower() and "secur" in hit.passage.text.lower()
@@ -78,18 +74,23 @@ def test_source_text_cannot_inject_markup(official_paper):
 
 def test_source_text_cannot_forge_the_highlight_markers(official_paper):
     hostile_passage(official_paper, "Culture \ue000<script>\ue001 and \ue001</mark>\ue000 again.")
-    [hit] = search_passages("culture script").hits
+    [hit] = search_passages("culture again").hits
     assert "<" not in without_marks(hit.snippet)
     assert hit.snippet.count("<mark>") == hit.snippet.count("</mark>")
 
 
-def test_a_query_cannot_inject_markup_into_the_page(client, official_paper):
+def test_source_text_cannot_inject_markup_into_the_page(client, official_paper):
     hostile_passage(official_paper, 'Culture <script>alert("x")</script>.')
-    html = client.get("/search/", {"q": '<script>alert("x")</script> culture'}).content.decode()
-    assert "1 passage matches" in html
-    assert "<script>alert(" not in html
-    assert 'value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; culture"' in html
+    html = client.get("/search/", {"q": "culture"}).content.decode()
+    assert "1 passage matches" in html and "<script>alert(" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "&lt;i&gt;Hostile&lt;/i&gt;" in html
+
+
+def test_a_query_cannot_inject_markup_into_the_page(client, official_passage):
+    html = client.get("/search/", {"q": '"><img src=x onerror=alert(1)> passage'}).content.decode()
+    assert "<img" not in html
+    assert 'value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt; passage"' in html
 
 
 @pytest.mark.parametrize(
@@ -108,9 +109,13 @@ def test_filters(contrast, filters, expected):
     assert results.total == len(expected)
 
 
-def test_unknown_filter_values_are_ignored(client, contrast):
-    html = client.get("/search/", {"q": "passage", "stance": "neutral", "paper": "nope", "theme": "../x"}).content.decode()
-    assert "4 passages match" in html
+def test_the_page_applies_known_filters_and_ignores_unknown_ones(client, contrast):
+    def matches(params):
+        return re.search(r"(\d+) passages? match", client.get("/search/", {"q": "passage", **params}).content.decode())[1]
+
+    assert matches({"stance": "official", "theme": "definitions"}) == "1"
+    assert matches({"stance": "neutral", "paper": "nope", "theme": "../x"}) == "4"
+    assert matches({"stance": "official", "paper": "nope"}) == "2"
 
 
 HOSTILE_QUERIES = [

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import make_passages
 from readings.models import Contrast, Paper, Section, Stance, Theme
 
 pytestmark = pytest.mark.django_db
