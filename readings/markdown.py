@@ -21,4 +21,6 @@ def render_markdown(source: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        # Only absolute http, https and mailto links: a relative "java script:" is nobody's link.
+        url_relative="deny",
     )

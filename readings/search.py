@@ -112,11 +112,9 @@ def search_passages(query: str, *, stance=None, paper=None, theme=None, limit=50
 
 
 def query_text(parsed: ParsedQuery) -> str:
-    """The query as it was understood, for the results line: phrases in quotes, a prefix with an ellipsis."""
-    parts = [f"“{' '.join(words)}”" if len(words) > 1 else words[0] for words in parsed.phrases]
-    if parsed.prefix:
-        parts.append(f"{parsed.prefix}…")
-    return " ".join(parts)
+    """The words searched for, phrases in double quotes, for the results line."""
+    parts = [f'"{" ".join(words)}"' if len(words) > 1 else words[0] for words in parsed.phrases]
+    return " ".join([*parts, parsed.prefix]).strip()
 
 
 def filtered_passages(*, stance=None, paper=None, theme=None) -> QuerySet:

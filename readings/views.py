@@ -143,10 +143,15 @@ def section_detail(request, slug, section_key):
     return TemplateResponse(request, template, {"section": section, "paper": section.paper, "passages": passages})
 
 
+def readable_themes(user):
+    """Published themes; curators also preview the unpublished ones they are working on."""
+    return Theme.objects.all() if user.has_perm("readings.change_theme") else Theme.objects.published()
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def theme_detail(request, slug):
-    theme = get_object_or_404(Theme.objects.published(), slug=slug)
+    theme = get_object_or_404(readable_themes(request.user), slug=slug)
     contrasts = list(theme.contrasts_for_reading())
     return TemplateResponse(
         request, "readings/theme_detail.html", {"theme": theme, "contrasts": contrasts, "count": len(contrasts)}
@@ -157,7 +162,7 @@ def theme_detail(request, slug):
 @vary_on_headers("HX-Request")
 def contrast_detail(request, slug, order):
     """One contrast of a theme; stepping to the previous or next swaps it in place."""
-    theme = get_object_or_404(Theme.objects.published(), slug=slug)
+    theme = get_object_or_404(readable_themes(request.user), slug=slug)
     contrasts = list(theme.contrasts_for_reading())
     contrast = next((c for c in contrasts if c.order == order), None)
     if contrast is None:
@@ -181,7 +186,7 @@ def neighbours(contrasts, contrast):
 @require_GET
 def theme_handout(request, slug):
     """The theme as a Markdown handout, for printing or pasting elsewhere."""
-    theme = get_object_or_404(Theme.objects.published(), slug=slug)
+    theme = get_object_or_404(readable_themes(request.user), slug=slug)
     contrasts = theme.contrasts_for_reading()
     text = render_to_string(
         "readings/theme_handout.md", {"theme": theme, "contrasts": contrasts, "site": request.build_absolute_uri("/")[:-1]}

@@ -114,3 +114,9 @@ def instructor(django_user_model, seminar):
 @pytest.fixture
 def admin_user_(django_user_model):
     return django_user_model.objects.create_superuser("admin", password=PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Password hashing is slow by design; the tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,7 +12,7 @@ ROLES = {
         "section": ["view"],
         "passage": ["view"],
         "editorialnote": ["view"],
-        "annotation": ["add", "view"],
+        "annotation": ["add"],  # not "view": students’ private notes are not for the admin list
         "seminar": ["view"],
         "membership": ["view"],
     },
