@@ -1,10 +1,31 @@
 """The editors' admin: papers with their sections, passages, notes, themes and contrasts."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.safestring import mark_safe
 
-from .models import Annotation, Contrast, ContrastPassage, EditorialNote, Paper, Passage, Section, Stance, Theme, validate_sides
+from .models import (
+    Annotation,
+    AnnotationRevision,
+    Contrast,
+    ContrastPassage,
+    EditorialNote,
+    Membership,
+    Paper,
+    Passage,
+    Section,
+    Seminar,
+    Stance,
+    Theme,
+    validate_sides,
+)
+
+
+def preview(html: str) -> str:
+    # The stored HTML was sanitized with an allow-list when it was saved (readings.markdown).
+    return mark_safe(f'<div class="markdown-preview">{html}</div>') if html else "—"
 
 
 class SectionInline(admin.TabularInline):
@@ -31,16 +52,48 @@ class PaperAdmin(admin.ModelAdmin):
     inlines = [SectionInline, EditorialNoteInline]
 
 
+class PassageAdminForm(forms.ModelForm):
+    correction_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you change the text: why, and on what evidence. Readers see it as an editorial note.",
+    )
+
+    class Meta:
+        model = Passage
+        fields = ["kind", "text", "lang", "figure_text"]
+
+    def clean(self):
+        data = super().clean()
+        if "text" in self.changed_data and not data.get("correction_note", "").strip():
+            raise ValidationError({"correction_note": "Say why the text is changed: nothing is rewritten silently."})
+        return data
+
+
 @admin.register(Passage)
 class PassageAdmin(admin.ModelAdmin):
+    form = PassageAdminForm
     list_display = ("__str__", "paper", "kind")
-    list_filter = ("paper__stance", "paper", "kind")
+    list_filter = ("paper__stance", "paper", "kind", ("contrasts__theme", admin.RelatedOnlyFieldListFilter))
     search_fields = ("text", "section__title")
     readonly_fields = ("paper", "section", "ordinal")
+    fields = ("paper", "section", "ordinal", "kind", "text", "correction_note", "lang", "figure_text")
     list_select_related = ("paper", "section")
 
     def has_add_permission(self, request):
         return False  # passages come from the importer, where their keys are made
+
+    def save_model(self, request, obj, form, change):
+        if change and "text" in form.changed_data:
+            EditorialNote.objects.create(
+                paper=obj.paper,
+                passage=obj,
+                kind=EditorialNote.Kind.CORRECTION,
+                original=form.initial["text"],
+                replacement=obj.text,
+                note=form.cleaned_data["correction_note"].strip(),
+            )
+        super().save_model(request, obj, form, change)
 
 
 class ContrastPassageFormSet(BaseInlineFormSet):
@@ -71,8 +124,15 @@ class ContrastPassageInline(admin.TabularInline):
 @admin.register(Contrast)
 class ContrastAdmin(admin.ModelAdmin):
     list_display = ("__str__", "theme", "order")
-    list_filter = ("theme",)
+    list_filter = ("theme", ("contrast_passages__passage__paper", admin.RelatedOnlyFieldListFilter), "contrast_passages__side")
+    search_fields = ("title", "commentary", "theme__title")
+    fields = ("theme", "order", "title", "commentary", "commentary_preview")
+    readonly_fields = ("commentary_preview",)
     inlines = [ContrastPassageInline]
+
+    @admin.display(description="Commentary as readers see it (after saving)")
+    def commentary_preview(self, obj):
+        return preview(obj.commentary_html)
 
 
 class ContrastInline(admin.StackedInline):
@@ -86,13 +146,63 @@ class ContrastInline(admin.StackedInline):
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ("title", "order", "is_published")
     list_filter = ("is_published",)
+    list_editable = ("is_published",)
     prepopulated_fields = {"slug": ("title",)}
+    fields = ("title", "slug", "question", "introduction", "introduction_preview", "order", "is_published")
+    readonly_fields = ("introduction_preview",)
     inlines = [ContrastInline]
+
+    @admin.display(description="Introduction as readers see it (after saving)")
+    def introduction_preview(self, obj):
+        return preview(obj.introduction_html)
+
+
+class AnnotationRevisionInline(admin.TabularInline):
+    model = AnnotationRevision
+    fields = ("version", "body", "edited_by", "edited_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
 
 
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "visibility", "created")
-    list_filter = ("visibility",)
-    raw_id_fields = ("passage",)
-    search_fields = ("body", "quote")
+    """Moderation: hide or restore an annotation; its text stays the author's."""
+
+    list_display = ("__str__", "seminar", "visibility", "is_hidden", "created")
+    list_filter = ("is_hidden", "visibility", "seminar", "passage__paper__stance", "passage__paper")
+    search_fields = ("body", "quote", "author__username")
+    fields = ("passage", "author", "parent", "seminar", "visibility", "quote", "body_preview", "is_hidden", "version")
+    readonly_fields = ("passage", "author", "parent", "seminar", "visibility", "quote", "body_preview", "version")
+    list_select_related = ("author", "seminar", "passage__paper", "passage__section")
+    actions = ["hide", "restore"]
+    inlines = [AnnotationRevisionInline]
+
+    def has_add_permission(self, request):
+        return False  # annotations are written by readers, in the reading room
+
+    @admin.display(description="Body")
+    def body_preview(self, obj):
+        return preview(obj.body_html)
+
+    @admin.action(description="Hide the selected annotations")
+    def hide(self, request, queryset):
+        queryset.update(is_hidden=True)
+
+    @admin.action(description="Restore the selected annotations")
+    def restore(self, request, queryset):
+        queryset.update(is_hidden=False)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    autocomplete_fields = ("user",)
+    extra = 1
+
+
+@admin.register(Seminar)
+class SeminarAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+    inlines = [MembershipInline]

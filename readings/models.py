@@ -228,6 +228,7 @@ class NoteKind(models.TextChoices):
     OCR = "ocr", "OCR correction"
     TABLE = "table", "Rebuilt table"
     STRUCTURE = "structure", "Structure"
+    CORRECTION = "correction", "Editor’s correction"
 
 
 class EditorialNote(models.Model):

@@ -37,4 +37,56 @@
       try { document.execCommand("copy"); done(); } catch (e) { /* the text stays selected to copy by hand */ }
     }
   });
+
+  // Selecting words of a passage offers to annotate exactly that span. The offsets count
+  // characters of the passage text as stored, which is what the server checks them against.
+  var selectionAction = null;
+
+  var clearSelectionAction = function () {
+    if (selectionAction) { selectionAction.remove(); selectionAction = null; }
+  };
+
+  var offsetWithin = function (element, container, offset) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    range.setEnd(container, offset);
+    return range.toString().length;
+  };
+
+  var offerAnnotation = function () {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
+    var range = selection.getRangeAt(0);
+    var start = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement;
+    var end = range.endContainer.nodeType === 1 ? range.endContainer : range.endContainer.parentElement;
+    var text = start && start.closest(".passage-text");
+    if (!text || !end || end.closest(".passage-text") !== text) return;
+    var holder = text.closest("[data-annotate]");
+    if (!holder) return;
+    var quote = range.toString();
+    if (!quote.trim()) return;
+    var from = offsetWithin(text, range.startContainer, range.startOffset);
+    var params = new URLSearchParams({ quote: quote, start: String(from), end: String(from + quote.length) });
+    var url = holder.getAttribute("data-annotate") + "?" + params.toString();
+
+    clearSelectionAction();
+    selectionAction = document.createElement("p");
+    selectionAction.className = "selection-action";
+    var link = document.createElement("a");
+    link.href = url;
+    link.textContent = "Annotate the selected words";
+    var panel = holder.getAttribute("data-panel");
+    if (panel && window.htmx && document.querySelector(panel)) {
+      link.setAttribute("hx-get", url);
+      link.setAttribute("hx-target", panel);
+      link.setAttribute("hx-swap", panel.indexOf("#annotations-") === 0 ? "outerHTML" : "innerHTML");
+    }
+    selectionAction.appendChild(link);
+    holder.insertAdjacentElement("afterend", selectionAction);
+    if (window.htmx) window.htmx.process(selectionAction);
+    link.addEventListener("click", function () { window.setTimeout(clearSelectionAction, 0); });
+  };
+
+  document.addEventListener("mouseup", function () { window.setTimeout(offerAnnotation, 0); });
+  document.addEventListener("keyup", function (event) { if (event.shiftKey) offerAnnotation(); });
 })();
