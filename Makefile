@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test corpus check-deploy clean
+.PHONY: setup run test corpus check-deploy load clean
 
-setup: $(STAMP)
+setup: $(STAMP) node_modules
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_starter_data
@@ -16,6 +16,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
+
+# axe-core, which the browser tests inject into pages; without npm they skip (CI installs npm).
+node_modules: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch node_modules; \
+	else echo "npm not found: the browser tests will skip (apt-get install nodejs npm)"; fi
 
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -30,9 +35,13 @@ corpus: $(STAMP)
 	DATABASE_URL=sqlite:///var/corpus-build.sqlite3 $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///var/corpus-build.sqlite3 $(PY) manage.py import_corpus
 
+# 50 concurrent annotators for 30 seconds against gunicorn on SQLite (loopback only, stops by itself).
+load: $(STAMP)
+	$(PY) tests/load/annotators.py --annotators 50 --seconds 30
+
 check-deploy: $(STAMP)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdefghij \
 		DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var staticfiles test-artifacts node_modules

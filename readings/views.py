@@ -121,7 +121,8 @@ def passage_annotations(request, slug, section_key, ordinal):
             annotation.passage, annotation.author = passage, request.user
             annotation.start, annotation.end = form.cleaned_data["start"], form.cleaned_data["end"]
             annotation.seminar = form.cleaned_data["seminar"]
-            annotation.save()
+            with transaction.atomic():
+                annotation.save()
             if not request.htmx:
                 return redirect(annotation.get_absolute_url())
             form = None
@@ -286,7 +287,8 @@ def annotation_edit(request, pk):
 def annotation_delete(request, pk):
     annotation = own_annotation(request, pk)
     if request.method == "POST":
-        annotation.delete()
+        with transaction.atomic():
+            annotation.delete()  # with its replies and revisions
         return annotation_done(request, annotation)
     return TemplateResponse(request, "readings/annotation_delete.html", {"annotation": annotation})
 
@@ -305,13 +307,13 @@ def annotation_reply(request, pk):
         return HttpResponseBadRequest("A reply needs some text.")
     # A reply is seen by exactly those who see what it answers.
     Annotation.objects.create(
-        passage=parent.passage,
-        author=request.user,
-        parent=parent,
-        visibility=parent.visibility,
-        seminar=parent.seminar,
-        body=form.cleaned_data["body"],
-    )
+            passage=parent.passage,
+            author=request.user,
+            parent=parent,
+            visibility=parent.visibility,
+            seminar=parent.seminar,
+            body=form.cleaned_data["body"],
+        )
     return annotation_done(request, parent)
 
 

@@ -107,7 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {"pool": True}
 
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Not ATOMIC_REQUESTS: with IMMEDIATE transactions every read would take SQLite's write lock
+# for the whole request. Views open a transaction around their writes instead.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 # Shared by every app server: the sign-in rate limit must count across processes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "reading_room_cache"}}
