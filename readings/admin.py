@@ -126,13 +126,19 @@ class ContrastAdmin(admin.ModelAdmin):
     list_display = ("__str__", "theme", "order")
     list_filter = ("theme", ("contrast_passages__passage__paper", admin.RelatedOnlyFieldListFilter), "contrast_passages__side")
     search_fields = ("title", "commentary", "theme__title")
-    fields = ("theme", "order", "title", "commentary", "commentary_preview")
-    readonly_fields = ("commentary_preview",)
+    fields = ("theme", "order", "title", "commentary", "commentary_preview", "counterpoint_suggestions")
+    readonly_fields = ("commentary_preview", "counterpoint_suggestions")
     inlines = [ContrastPassageInline]
 
     @admin.display(description="Commentary as readers see it (after saving)")
     def commentary_preview(self, obj):
         return preview(obj.commentary_html)
+
+    @admin.display(description="Suggested counterpoints (from the texts alone; after saving)")
+    def counterpoint_suggestions(self, obj):
+        from .counterpoints import contrast_suggestions_html
+
+        return contrast_suggestions_html(obj)  # rendered by a template, which escapes the texts
 
 
 class ContrastInline(admin.StackedInline):

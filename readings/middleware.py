@@ -1,5 +1,7 @@
 """Security headers Django does not set itself: a strict Content-Security-Policy."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
@@ -27,5 +29,49 @@ def require_login(get_response):
         ):
             return redirect_to_login(request.get_full_path())
         return get_response(request)
+
+    return middleware
+
+
+def anonymous_page_cache(get_response):
+    """Serve anonymous readers' pages from a per-process cache until the content changes.
+
+    Only requests without any cookie (no session, no CSRF token) and responses that set none
+    are cached, so nothing personal is ever shared. The key holds the content version, which
+    every edit of papers, passages or themes raises, so an edit is visible at once on every
+    app server; stale entries simply age out.
+    """
+    from django.core.cache import caches
+
+    from .models import ContentVersion
+
+    cache = caches["pages"]
+
+    def middleware(request):
+        if (
+            not settings.READING_ROOM_PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or request.COOKIES
+            or request.path.startswith(("/admin/", "/accounts/"))
+        ):
+            return get_response(request)
+        variant = "\n".join(
+            [request.get_full_path(), request.headers.get("HX-Request", ""), request.headers.get("HX-History-Restore-Request", "")]
+        )
+        key = f"page:{ContentVersion.current()}:{hashlib.sha256(variant.encode()).hexdigest()}"
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = get_response(request)
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+            and "private" not in response.get("Cache-Control", "")
+        ):
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response.render()
+            cache.set(key, response)
+        return response
 
     return middleware

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 
@@ -525,3 +525,30 @@ def grant_role(sender, instance, **kwargs):
     if instance.role == Role.INSTRUCTOR and not instance.user.is_staff:
         instance.user.is_staff = True
         instance.user.save(update_fields=["is_staff"])
+
+
+class ContentVersion(models.Model):
+    """One number that changes whenever anything a reader sees changes: cached pages key on it."""
+
+    value = models.PositiveBigIntegerField(default=1)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.values_list("value", flat=True).filter(pk=1).first() or 0
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
+            cls.objects.get_or_create(pk=1)
+
+
+CACHED_CONTENT = (Paper, Section, Passage, EditorialNote, Theme, Contrast, ContrastPassage)
+
+
+def content_changed(sender, **kwargs):
+    ContentVersion.bump()
+
+
+for _model in CACHED_CONTENT:
+    post_save.connect(content_changed, sender=_model, dispatch_uid=f"content-changed-save-{_model.__name__}")
+    post_delete.connect(content_changed, sender=_model, dispatch_uid=f"content-changed-delete-{_model.__name__}")

@@ -1,8 +1,8 @@
 """URLs of the reading room."""
 
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import api, views
 
 app_name = "readings"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("papers/<slug:slug>/sections/<str:section_key>/", views.section_detail, name="section-detail"),
     path("papers/<slug:slug>/<str:section_key>/<int:ordinal>/", views.passage_detail, name="passage-detail"),
     path("papers/<slug:slug>/<str:section_key>/<int:ordinal>/context/", views.passage_in_context, name="passage-context"),
+    path(
+        "papers/<slug:slug>/<str:section_key>/<int:ordinal>/counterpoints/",
+        views.passage_counterpoints,
+        name="passage-counterpoints",
+    ),
     path(
         "papers/<slug:slug>/<str:section_key>/<int:ordinal>/annotations/",
         views.passage_annotations,
@@ -25,4 +30,8 @@ urlpatterns = [
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation-delete"),
     path("annotations/<int:pk>/reply/", views.annotation_reply, name="annotation-reply"),
     path("search/", views.search, name="search"),
+    path("terms/", views.term_contrast, name="terms"),
+    path("map/", views.theme_map, name="theme-map"),
+    path("themes/<slug:slug>/export.json", api.theme_export, name="theme-export"),
+    path("api/", include("readings.api_urls")),
 ]

@@ -349,3 +349,89 @@ class RateLimitedLoginView(LoginView):
             cache.add(key, 0, LOGIN_WINDOW)
             cache.incr(key)
         return super().form_invalid(form)
+
+
+# Term contrast and theme map (issue 6).
+from django.db.models import Count, Min  # noqa: E402
+
+from . import charts, term_index  # noqa: E402
+from .terms import parse_term  # noqa: E402
+
+TERMS_PER_SIDE = 20
+KWIC_LINES_PER_SIDE = 40
+TERM_MAX_LENGTH = 80  # characters of ?term= read; the rest is ignored
+TERM_MAX_WORDS = 3
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def term_contrast(request):
+    """The terms leaning most to each side, as an SVG chart and a table; ?term= adds its lines in context."""
+    index = term_index.get_index()
+    term = " ".join(request.GET.get("term", "").replace("\x00", "")[:TERM_MAX_LENGTH].split())
+    words = parse_term(term, TERM_MAX_WORDS)
+    sides = index.kwic_sides(words, KWIC_LINES_PER_SIDE)
+    official, critical = index.top(Stance.OFFICIAL, TERMS_PER_SIDE), index.top(Stance.CRITICAL, TERMS_PER_SIDE)
+    bars, height = charts.term_bars(official, critical, reverse("readings:terms"))
+    totals = [side["lines"]["total"] for side in sides]
+    context = {
+        "term": term,
+        "words": words,
+        "sides": sides,
+        "announce": f"{totals[0]} official and {totals[1]} critical lines for {term}" if words else "No lines",
+        "official": official,
+        "critical": critical,
+        "bars": bars,
+        "chart_width": charts.CHART_WIDTH,
+        "chart_height": height,
+        "centre": charts.CENTRE,
+        "tokens_official": index.tokens[Stance.OFFICIAL],
+        "tokens_critical": index.tokens[Stance.CRITICAL],
+        "source_count": len(index.sources),
+        "alpha0": index.alpha0,
+        "max_words": TERM_MAX_WORDS,
+        "max_length": TERM_MAX_LENGTH,
+    }
+    template = "readings/terms.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#kwic"
+    return TemplateResponse(request, template, context)
+
+
+@require_GET
+def theme_map(request):
+    """Themes against papers: how many passages each paper brings to each published theme."""
+    themes = list(Theme.objects.published())
+    papers = sorted(Paper.objects.all(), key=lambda p: p.stance != Stance.OFFICIAL)  # official first, in order
+    for paper in papers:
+        paper.label = term_index.paper_label(paper)
+        paper.short_title = term_index.short_title(paper)
+    cells = (
+        ContrastPassage.objects.filter(contrast__theme__is_published=True)
+        .values("contrast__theme_id", "passage__paper_id")
+        .annotate(count=Count("passage_id", distinct=True), first_contrast=Min("contrast__order"))
+        .order_by()
+    )
+    found = {(c["contrast__theme_id"], c["passage__paper_id"]): c for c in cells}
+    largest = max((c["count"] for c in found.values()), default=0)
+    rows = []
+    for theme in themes:
+        row = []
+        for paper in papers:
+            cell = found.get((theme.pk, paper.pk), {"count": 0, "first_contrast": None})
+            row.append({"paper": paper, "count": cell["count"], "first_contrast": cell["first_contrast"], "level": charts.shade_level(cell["count"], largest)})
+        rows.append({"theme": theme, "cells": row, "total": sum(c["count"] for c in row)})
+    context = {
+        "papers": papers,
+        "official_papers": [p for p in papers if p.stance == Stance.OFFICIAL],
+        "critical_papers": [p for p in papers if p.stance == Stance.CRITICAL],
+        "rows": rows,
+    }
+    return TemplateResponse(request, "readings/theme_map.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def passage_counterpoints(request, slug, section_key, ordinal):
+    """Passages of the other stance that speak to the same matter, suggested from the texts alone."""
+    return render_passage(request, get_passage(slug, section_key, ordinal), "counterpoints")

@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Directly after SecurityMiddleware, as WhiteNoise's documentation asks.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a cached anonymous page needs none of them.
+    "readings.middleware.anonymous_page_cache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,7 +114,18 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 # Shared by every app server: the sign-in rate limit must count across processes.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "reading_room_cache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "reading_room_cache"},
+    # Rendered pages for anonymous readers, per process; keys carry the content version.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
+READING_ROOM_PAGE_CACHE = env_bool("READING_ROOM_PAGE_CACHE", True)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "readings:home"

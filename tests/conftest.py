@@ -120,3 +120,14 @@ def admin_user_(django_user_model):
 def fast_password_hashing(settings):
     # Password hashing is slow by design; the tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Tests see pages as rendered (and their queries); tests of the page cache turn it on."""
+    from django.core.cache import caches
+
+    settings.READING_ROOM_PAGE_CACHE = False
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()

@@ -10,7 +10,8 @@
   };
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail.target;
+    // event.target, not detail.target: after an outerHTML swap the old target is gone.
+    var target = event.target;
     if (!target) return;
     // The swapped content says how it wants to be announced; focus it so keyboard and
     // screen-reader users continue reading where the new content is.

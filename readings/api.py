@@ -1,0 +1,230 @@
+"""A read-only JSON API over papers, passages and published themes, and the JSON exports.
+
+Every endpoint answers GET (and HEAD) in a constant number of queries; anything it does not
+know answers a JSON 404, `{"error": "not found"}`, never Django's HTML error page.
+"""
+
+from collections import defaultdict
+from functools import wraps
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.urls import reverse
+
+from .models import ContrastPassage, EditorialNote, Paper, Passage, Section, Theme
+from .views import readable_themes
+
+JSON_OPTIONS = {"ensure_ascii": False}
+
+
+def error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status, json_dumps_params=JSON_OPTIONS)
+
+
+def not_found(request=None, *args, **kwargs) -> JsonResponse:
+    return error("not found", 404)
+
+
+def api_view(view):
+    """GET and HEAD only; a missing object is a JSON 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = error("method not allowed", 405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        try:
+            data = view(request, *args, **kwargs)
+        except (ObjectDoesNotExist, Http404):
+            return not_found()
+        if isinstance(data, JsonResponse):
+            return data
+        return JsonResponse(data, json_dumps_params=JSON_OPTIONS)
+
+    return wrapper
+
+
+def links(request, api_name, api_args, html_url):
+    return {
+        "self": request.build_absolute_uri(reverse(f"readings:{api_name}", args=api_args)),
+        "html": request.build_absolute_uri(html_url),
+    }
+
+
+def note_data(note) -> dict:
+    return {"kind": note.kind, "original": note.original, "replacement": note.replacement, "note": note.note}
+
+
+def paper_summary(request, paper) -> dict:
+    return {
+        "slug": paper.slug,
+        "title": paper.title,
+        "display_title": paper.display_title,
+        "title_supplied": paper.title_supplied,
+        "authors": paper.authors,
+        "year": paper.year,
+        "venue": paper.venue,
+        "doi": paper.doi,
+        "url": paper.url,
+        "stance": paper.stance,
+        "language": paper.language,
+        "links": links(request, "api-paper", [paper.slug], paper.get_absolute_url()),
+    }
+
+
+def passage_data(request, passage, notes) -> dict:
+    """A passage; `passage.paper` and `passage.section` must be loaded, `notes` its editorial notes."""
+    return {
+        "key": passage.key,
+        "paper": passage.paper.slug,
+        "section": passage.section.key,
+        "ordinal": passage.ordinal,
+        "kind": passage.kind,
+        "text": passage.text,
+        "lang": passage.lang,
+        "figure_text": passage.figure_text,
+        "editorial_notes": [note_data(n) for n in notes],
+        "links": links(request, "api-passage", passage.url_args, passage.get_absolute_url()),
+    }
+
+
+def notes_by_passage(notes) -> dict:
+    grouped = defaultdict(list)
+    for note in notes:
+        grouped[note.passage_id].append(note)
+    return grouped
+
+
+def papers_in_full(request, papers) -> list[dict]:
+    """Papers with their notes, sections and passages, in four queries however many."""
+    papers = list(papers)
+    passages = Passage.objects.select_related("paper", "section").order_by("ordinal")
+    sections = Section.objects.filter(paper__in=papers).order_by("ordinal").prefetch_related(
+        Prefetch("passages", queryset=passages)
+    )
+    by_paper = defaultdict(list)
+    for section in sections:
+        by_paper[section.paper_id].append(section)
+    notes = defaultdict(list)
+    for note in EditorialNote.objects.filter(paper__in=papers).order_by("ordinal", "pk"):
+        notes[(note.paper_id, note.passage_id)].append(note)
+    result = []
+    for paper in papers:
+        data = paper_summary(request, paper)
+        data["abstract"] = paper.abstract
+        data["editorial_notes"] = [note_data(n) for n in notes[(paper.pk, None)]]
+        data["sections"] = [
+            {
+                "key": section.key,
+                "number": section.number,
+                "title": section.title,
+                "heading": section.heading,
+                "level": section.level,
+                "ordinal": section.ordinal,
+                "lang": section.lang,
+                "passages": [passage_data(request, p, notes[(paper.pk, p.pk)]) for p in section.passages.all()],
+            }
+            for section in by_paper[paper.pk]
+        ]
+        result.append(data)
+    return result
+
+
+def theme_summary(request, theme) -> dict:
+    return {
+        "slug": theme.slug,
+        "title": theme.title,
+        "question": theme.question,
+        "order": theme.order,
+        "links": links(request, "api-theme", [theme.slug], theme.get_absolute_url()),
+    }
+
+
+def themes_in_full(request, themes) -> list[dict]:
+    """Themes with their contrasts, both sides' passages and the papers they come from, in four queries."""
+    themes = list(themes)
+    contrast_passages = list(
+        ContrastPassage.objects.filter(contrast__theme__in=themes)
+        .select_related("contrast", "passage__paper", "passage__section")
+        .order_by("contrast__theme", "contrast__order", "side", "order")
+    )
+    notes = notes_by_passage(
+        EditorialNote.objects.filter(passage__in=[cp.passage_id for cp in contrast_passages]).order_by("ordinal", "pk")
+    )
+    contrasts = defaultdict(dict)
+    for cp in contrast_passages:
+        contrast = contrasts[cp.contrast.theme_id].setdefault(cp.contrast.order, {"contrast": cp.contrast, "official": [], "critical": []})
+        contrast[cp.side].append(cp.passage)
+    result = []
+    for theme in themes:
+        papers = {}
+        data = theme_summary(request, theme)
+        data["introduction"] = theme.introduction
+        data["contrasts"] = []
+        for order, entry in sorted(contrasts[theme.pk].items()):
+            for passage in entry["official"] + entry["critical"]:
+                papers.setdefault(passage.paper.slug, passage.paper)
+            data["contrasts"].append(
+                {
+                    "order": order,
+                    "title": entry["contrast"].title,
+                    "commentary": entry["contrast"].commentary,
+                    "official": [passage_data(request, p, notes[p.pk]) for p in entry["official"]],
+                    "critical": [passage_data(request, p, notes[p.pk]) for p in entry["critical"]],
+                }
+            )
+        data["papers"] = [paper_summary(request, p) for p in sorted(papers.values(), key=lambda p: (p.order, p.slug))]
+        result.append(data)
+    return result
+
+
+@api_view
+def index(request):
+    endpoints = ["api-papers", "api-themes", "api-corpus"]
+    return {name.removeprefix("api-"): request.build_absolute_uri(reverse(f"readings:{name}")) for name in endpoints}
+
+
+@api_view
+def papers(request):
+    return {"papers": [paper_summary(request, p) for p in Paper.objects.all()]}
+
+
+@api_view
+def paper(request, slug):
+    return papers_in_full(request, [Paper.objects.get(slug=slug)])[0]
+
+
+@api_view
+def passage(request, slug, section_key, ordinal):
+    found = Passage.objects.select_related("paper", "section").get(paper__slug=slug, section__key=section_key, ordinal=ordinal)
+    return passage_data(request, found, found.editorial_notes.order_by("ordinal", "pk"))
+
+
+@api_view
+def themes(request):
+    return {"themes": [theme_summary(request, t) for t in Theme.objects.published()]}
+
+
+@api_view
+def theme(request, slug):
+    return themes_in_full(request, [Theme.objects.published().get(slug=slug)])[0]
+
+
+@api_view
+def corpus(request):
+    """Everything a reader can see: every paper in full and every published theme."""
+    return {
+        "papers": papers_in_full(request, Paper.objects.all()),
+        "themes": themes_in_full(request, Theme.objects.published()),
+    }
+
+
+@api_view
+def theme_export(request, slug):
+    """The theme as a JSON file, beside the Markdown handout; curators may export drafts too."""
+    data = themes_in_full(request, [readable_themes(request.user).get(slug=slug)])[0]
+    response = JsonResponse(data, json_dumps_params={**JSON_OPTIONS, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
+    return response

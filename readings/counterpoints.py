@@ -1,0 +1,482 @@
+"""Counterpoints: passages of the other stance that speak to the same matter, ranked from their wording alone.
+
+The ranking is TF-IDF cosine similarity over Porter-stemmed words and two-word phrases, with
+sublinear term frequency and a residual-IDF boost for words that cluster in a few passages
+(Church and Gale, 1995): words spread evenly through the corpus ("soft power", "China",
+"cultural" here) carry little weight, words a passage dwells on carry more. Curated contrasts
+are not an input. The index is an inverted list per stance, so a query only touches the
+passages of the other stance that share a term with it; it is built once per process and
+rebuilt when the passages change.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import threading
+import unicodedata
+from array import array
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Length
+from django.db.models.signals import post_delete, post_save
+
+from .models import Paper, Passage, Section, Stance
+
+# ---------------------------------------------------------------------------------------------
+# Text analysis: plain Python.
+
+STOP_WORDS = frozenset(
+    """a about above after again against all also although am among an and any are as at be because been before
+    being below between both but by can cannot could did do does doing down during each either etc even few for from
+    further had has have having he her here hers herself him himself his how however i if in into is it its itself
+    just let like many may me might more most much must my myself neither no nor not of off often on once one only or
+    other ought our ours ourselves out over own per rather same shall she should since so some such than that the
+    their theirs them themselves then there therefore these they this those though three through thus to too two
+    under until up upon us very via was we were what when where whether which while who whom whose why will with
+    within without would yet you your yours yourself yourselves first second third e g ie eg p pp cf ibid""".split()
+)
+
+# Typographic quotes, apostrophes and dashes compared as their plain forms.
+TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+        "\u00ad": None,
+    }
+)
+# "(Nye, 2011, pp. 20-21)" and "[1, p.104]": who is cited is not what a passage is about.
+AUTHOR_YEAR_CITATION = re.compile(r"\([^()]*\b(?:1[89]|20)\d\d\b[^()]*\)")
+NUMBERED_CITATION = re.compile(r"\[[\d\s,.;:\-p]*\]")
+# Words, and the punctuation a phrase does not run across (a sentence stop is told apart).
+TOKEN = re.compile(r"(?P<word>[A-Za-z]+)|(?P<stop>[.!?])|[;:,()\[\]{}\"/|]|\s-\s|'\s|\s'")
+COMBINING_MARK = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+POSSESSIVE = re.compile(r"(?<=[A-Za-z])'s\b")
+
+PHRASE_SEPARATOR = " "
+SHARED_TERMS_SHOWN = 5
+
+
+def plain(text: str) -> str:
+    """Text with quotes and dashes made plain and accents removed; non-Latin letters are kept."""
+    text = text.translate(TYPOGRAPHIC)
+    if text.isascii():
+        return text
+    return COMBINING_MARK.sub("", unicodedata.normalize("NFKD", text))
+
+
+def comparable(text: str) -> str:
+    """Text as a reader compares it: case, spacing, quotes and dashes do not matter."""
+    return " ".join(plain(unicodedata.normalize("NFKC", text)).casefold().split())
+
+
+# Porter (1980), "An algorithm for suffix stripping".
+_VOWELS = frozenset("aeiou")
+
+
+def _consonant(word: str, i: int) -> bool:
+    ch = word[i]
+    if ch in _VOWELS:
+        return False
+    if ch == "y":
+        return i == 0 or not _consonant(word, i - 1)
+    return True
+
+
+def _measure(stem: str) -> int:
+    """The number of vowel-consonant sequences in stem (Porter's m)."""
+    count, i, length = 0, 0, len(stem)
+    while i < length and _consonant(stem, i):
+        i += 1
+    while i < length:
+        while i < length and not _consonant(stem, i):
+            i += 1
+        if i >= length:
+            break
+        count += 1
+        while i < length and _consonant(stem, i):
+            i += 1
+    return count
+
+
+def _has_vowel(stem: str) -> bool:
+    return any(not _consonant(stem, i) for i in range(len(stem)))
+
+
+def _double_consonant(word: str) -> bool:
+    return len(word) >= 2 and word[-1] == word[-2] and _consonant(word, len(word) - 1)
+
+
+def _cvc(word: str) -> bool:
+    return (
+        len(word) >= 3
+        and _consonant(word, len(word) - 3)
+        and not _consonant(word, len(word) - 2)
+        and _consonant(word, len(word) - 1)
+        and word[-1] not in "wxy"
+    )
+
+
+_STEP2 = (
+    ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"), ("abli", "able"),
+    ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"), ("ization", "ize"), ("ation", "ate"),
+    ("ator", "ate"), ("alism", "al"), ("iveness", "ive"), ("fulness", "ful"), ("ousness", "ous"), ("aliti", "al"),
+    ("iviti", "ive"), ("biliti", "ble"),
+)
+_STEP3 = (("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""), ("ness", ""))
+_STEP4 = (
+    "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism", "ate",
+    "iti", "ous", "ive", "ize",
+)
+
+
+def _replace(word: str, rules) -> str:
+    for suffix, replacement in rules:
+        if word.endswith(suffix):
+            if _measure(word[: -len(suffix)]) > 0:
+                return word[: -len(suffix)] + replacement
+            return word
+    return word
+
+
+def stem(word: str) -> str:
+    """The Porter stem of a lower-case English word."""
+    if len(word) <= 2:
+        return word
+    if word.endswith("sses") or word.endswith("ies"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if word.endswith("eed"):
+        if _measure(word[:-3]) > 0:
+            word = word[:-1]
+    else:
+        for suffix in ("ed", "ing"):
+            if word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
+                word = word[: -len(suffix)]
+                if word.endswith(("at", "bl", "iz")):
+                    word += "e"
+                elif _double_consonant(word) and word[-1] not in "lsz":
+                    word = word[:-1]
+                elif _measure(word) == 1 and _cvc(word):
+                    word += "e"
+                break
+    if word.endswith("y") and _has_vowel(word[:-1]):
+        word = word[:-1] + "i"
+    word = _replace(word, _STEP2)
+    word = _replace(word, _STEP3)
+    for suffix in _STEP4:
+        if word.endswith(suffix):
+            base = word[: -len(suffix)]
+            if _measure(base) > 1 and (suffix != "ion" or base.endswith(("s", "t"))):
+                word = base
+            break
+    if word.endswith("e"):
+        base = word[:-1]
+        if _measure(base) > 1 or (_measure(base) == 1 and not _cvc(base)):
+            word = base
+    if word.endswith("ll") and _measure(word) > 1:
+        word = word[:-1]
+    return word
+
+
+class Analyzer:
+    """Turns text into terms: Porter stems, and two-word phrases of adjacent content words."""
+
+    def __init__(self):
+        self._stems: dict[str, str] = {}
+
+    def _stem(self, word: str) -> str:
+        stemmed = self._stems.get(word)
+        if stemmed is None:
+            stemmed = self._stems[word] = stem(word)
+        return stemmed
+
+    def terms(self, text: str, spellings: dict[str, Counter] | None = None) -> Counter:
+        """Each term's count; `spellings`, if given, collects how the text writes each term."""
+        text = POSSESSIVE.sub("", plain(text))
+        text = AUTHOR_YEAR_CITATION.sub(" ", text)
+        text = NUMBERED_CITATION.sub(" ", text)
+        counts: Counter = Counter()
+        previous = None  # (term, spelling) of the word just before, if it was a content word
+        sentence_start = True
+        for token in TOKEN.finditer(text):
+            spelling = token.group("word")
+            if spelling is None:
+                previous = None
+                sentence_start = sentence_start or token.group("stop") is not None
+                continue
+            word = spelling.lower()
+            # A capital that only starts a sentence says nothing about how a term is written.
+            written = word if sentence_start else spelling
+            sentence_start = False
+            if len(word) < 2 or word in STOP_WORDS:
+                previous = None
+                continue
+            term = self._stem(word)
+            counts[term] += 1
+            if spellings is not None:
+                spellings.setdefault(term, Counter())[written] += 1
+            if previous and previous[0] != term:
+                phrase = previous[0] + PHRASE_SEPARATOR + term
+                counts[phrase] += 1
+                if spellings is not None:
+                    spellings.setdefault(phrase, Counter())[f"{previous[1]} {written}"] += 1
+            previous = (term, written)
+        return counts
+
+
+def spelling(term: str, spellings: dict[str, Counter]) -> str:
+    """How a text writes a term: lower case unless the text always capitalises it."""
+    forms = spellings.get(term)
+    if not forms:
+        return term
+    lowered: Counter = Counter()
+    for form, count in forms.items():
+        lowered[form.lower()] += count
+    best = lowered.most_common(1)[0][0]
+    variants = [form for form in forms if form.lower() == best]
+    if all(form != best for form in variants):
+        return max(variants, key=lambda form: forms[form])
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# The index: plain Python over Documents, so it can be tested and reused without the database.
+
+EXCLUDED_KINDS = frozenset({"reference", "caption"})
+MIN_WORDS = 12  # a heading-like line or "Keywords: ..." says too little to be suggested
+
+
+@dataclass(frozen=True)
+class Document:
+    pk: int
+    stance: str
+    text: str
+    kind: str = "body"
+    language: str = "en"  # the passage's own language, else its section's, else its paper's
+
+
+def is_candidate(document: Document) -> bool:
+    """Whether a passage may be suggested: English body text of some length, not a reference or caption."""
+    return (
+        document.kind not in EXCLUDED_KINDS
+        and (document.language or "en").lower().startswith("en")
+        and len(document.text.split()) >= MIN_WORDS
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    pk: int
+    score: float
+    shared_terms: tuple[str, ...]
+
+
+class CounterpointIndex:
+    """Inverted lists of weighted terms, one set per stance, over the passages that may be suggested."""
+
+    def __init__(self, documents):
+        self.analyzer = Analyzer()
+        candidates = [d for d in documents if is_candidate(d)]
+        self.pks = array("q", (d.pk for d in candidates))
+        self.size = len(candidates)
+        term_counts = [self.analyzer.terms(d.text) for d in candidates]
+        document_frequency: Counter = Counter()
+        collection_frequency: Counter = Counter()
+        for counts in term_counts:
+            document_frequency.update(counts.keys())
+            collection_frequency.update(counts)
+        self.term_weight = {
+            term: self._term_weight(df, collection_frequency[term]) for term, df in document_frequency.items()
+        }
+        # stance -> term -> (document numbers, ascending; weights in the normalised document vector)
+        self.postings: dict[str, dict[str, tuple[array, array]]] = defaultdict(dict)
+        for number, (document, counts) in enumerate(zip(candidates, term_counts)):
+            vector = self.vector(counts)
+            lists = self.postings[document.stance]
+            for term, weight in vector.items():
+                entry = lists.get(term)
+                if entry is None:
+                    entry = lists[term] = (array("l"), array("d"))
+                entry[0].append(number)
+                entry[1].append(weight)
+
+    def _term_weight(self, df: int, cf: int) -> float:
+        n = self.size
+        idf = math.log((n + 1) / (df + 0.5))
+        # Residual IDF: how much rarer across passages the term is than chance scattering of its
+        # occurrences would make it. Positive for a term a passage dwells on, about 0 for filler.
+        expected_df = n * (1 - math.exp(-cf / n))
+        residual = math.log2(expected_df / df) if expected_df > 0 else 0.0
+        return idf * (1 + max(residual, 0.0))
+
+    def vector(self, counts: Counter) -> dict[str, float]:
+        """A unit vector of sublinear term frequency times term weight, over terms the index knows."""
+        vector = {
+            term: (1 + math.log(count)) * self.term_weight[term]
+            for term, count in counts.items()
+            if term in self.term_weight
+        }
+        norm = math.sqrt(sum(w * w for w in vector.values()))
+        return {term: w / norm for term, w in vector.items()} if norm else {}
+
+    def rank(self, text: str, stance: str, top: int = 5, exclude: int | None = None) -> list[Match]:
+        """The passages not of `stance` most like `text`, best first, each with the terms it shares."""
+        spellings: dict[str, Counter] = {}
+        query = self.vector(self.analyzer.terms(text, spellings))
+        scores: dict[int, float] = defaultdict(float)
+        for other, lists in self.postings.items():
+            if other == stance:
+                continue
+            for term, weight in query.items():
+                entry = lists.get(term)
+                if entry is None:
+                    continue
+                numbers, weights = entry
+                for number, document_weight in zip(numbers, weights):
+                    scores[number] += weight * document_weight
+        if exclude is not None:
+            scores = {n: s for n, s in scores.items() if self.pks[n] != exclude}
+        best = heapq.nlargest(top, scores.items(), key=lambda item: (item[1], -item[0]))
+        return [
+            Match(self.pks[n], score, self.shared_terms(query, n, stance, spellings)) for n, score in best if score > 0
+        ]
+
+    def shared_terms(self, query, number, stance, spellings) -> tuple[str, ...]:
+        """What a passage shares with the query, the heaviest first, as the query writes them.
+
+        A phrase stands for its words: "cultural security", not also "security".
+        """
+        contributions = []
+        for other, lists in self.postings.items():
+            if other == stance:
+                continue
+            for term, weight in query.items():
+                entry = lists.get(term)
+                if entry is None:
+                    continue
+                numbers, weights = entry
+                at = bisect_left(numbers, number)
+                if at < len(numbers) and numbers[at] == number:
+                    contributions.append((weight * weights[at], term))
+        contributions.sort(key=lambda item: (-item[0], item[1]))
+        shown: list[str] = []
+        covered: set[str] = set()
+        for _, term in contributions:
+            if term in covered:
+                continue
+            words = term.split(PHRASE_SEPARATOR)
+            if len(words) > 1:
+                shown = [t for t in shown if t not in words]
+                covered.update(words)
+            shown.append(term)
+            covered.add(term)
+            if len(shown) == SHARED_TERMS_SHOWN:
+                break
+        return tuple(spelling(term, spellings) for term in shown)
+
+
+# ---------------------------------------------------------------------------------------------
+# The corpus in the database: the index cached per process, and passages fetched for display.
+
+
+@dataclass(frozen=True)
+class Counterpoint:
+    passage: object  # readings.models.Passage, with paper and section loaded
+    score: float
+    shared_terms: tuple[str, ...]
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple, CounterpointIndex] | None = None
+
+
+def corpus_fingerprint() -> tuple:
+    """Changes whenever passages are added, removed, re-texted or change stance, in any process: one query."""
+    totals = Passage.objects.order_by().aggregate(
+        count=Count("pk"),
+        last=Max("pk"),
+        characters=Sum(Length("text")),
+        official=Count("pk", filter=Q(paper__stance=Stance.OFFICIAL)),
+    )
+    return tuple(totals.values())
+
+
+def build_index() -> CounterpointIndex:
+    """Every passage, in one query."""
+    rows = Passage.objects.order_by("pk").values_list(
+        "pk", "paper__stance", "kind", "lang", "section__lang", "paper__language", "text"
+    )
+    return CounterpointIndex(
+        Document(pk, stance, text, kind, lang or section_lang or paper_language)
+        for pk, stance, kind, lang, section_lang, paper_language, text in rows.iterator(chunk_size=2000)
+    )
+
+
+def current_index() -> CounterpointIndex:
+    global _cached
+    fingerprint = corpus_fingerprint()
+    with _lock:
+        if _cached is not None and _cached[0] == fingerprint:
+            return _cached[1]
+    index = build_index()
+    with _lock:
+        _cached = (fingerprint, index)
+    return index
+
+
+def forget_index(**kwargs):
+    """Edits in this process are seen at once, even those the fingerprint cannot tell apart."""
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def counterpoints_for_many(passages, top: int = 5) -> dict[int, list[Counterpoint]]:
+    """Each passage's counterpoints, best first; three queries however many passages and suggestions."""
+    passages = list(passages)
+    if not passages:
+        return {}
+    index = current_index()
+    matches = {
+        p.pk: index.rank(p.text, p.paper.stance, top=top, exclude=p.pk) for p in passages
+    }
+    wanted = {m.pk for found in matches.values() for m in found}
+    by_pk = Passage.objects.select_related("paper", "section").in_bulk(wanted)
+    return {
+        pk: [Counterpoint(by_pk[m.pk], round(m.score, 4), m.shared_terms) for m in found if m.pk in by_pk]
+        for pk, found in matches.items()
+    }
+
+
+def counterpoints_for(passage, top: int = 5) -> list[Counterpoint]:
+    return counterpoints_for_many([passage], top)[passage.pk]
+
+
+for _model in (Paper, Section, Passage):
+    post_save.connect(forget_index, sender=_model, dispatch_uid=f"counterpoints-saved-{_model.__name__}")
+    post_delete.connect(forget_index, sender=_model, dispatch_uid=f"counterpoints-deleted-{_model.__name__}")
+
+
+def contrast_suggestions_html(contrast, top: int = 5) -> str:
+    """For the admin: each passage on a contrast with its counterpoints, so the other side can be picked."""
+    from django.template.loader import render_to_string
+
+    sides = []
+    if contrast.pk:
+        sides = list(
+            contrast.contrast_passages.select_related("passage__paper", "passage__section").order_by("side", "order")
+        )
+    found = counterpoints_for_many([side.passage for side in sides], top=top)
+    for side in sides:
+        side.suggestions = found[side.passage.pk]
+    on_contrast = {side.passage.pk for side in sides}
+    return render_to_string(
+        "readings/_counterpoint_suggestions.html", {"sides": sides, "on_contrast": on_contrast}
+    )

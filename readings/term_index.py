@@ -1,0 +1,147 @@
+"""The corpus as the term contrast reads it: counted once per process, recounted when passages change."""
+
+import threading
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Subquery
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from . import terms
+from .models import EditorialNote, Passage, Stance
+
+# Not English prose to be counted: the reference list and figure captions. Passages in
+# another language are left out by their lang (or their section's, or their paper's).
+EXCLUDED_KINDS = (Passage.Kind.REFERENCE, Passage.Kind.CAPTION)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A counted passage, with what a keyword-in-context line needs to cite it."""
+
+    key: str
+    url: str
+    stance: str
+    paper_label: str  # "Kingsley Edney (2015)", or a short title when the source names no author
+    heading: str
+    ordinal: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TermIndex:
+    version: tuple
+    sources: tuple[Source, ...]
+    tokens: dict  # stance -> number of running words, n^i
+    scores: dict[str, terms.TermScore] = field(repr=False)
+    alpha0: float = terms.DEFAULT_ALPHA0
+
+    def top(self, side: str, count: int) -> list[terms.TermScore]:
+        return terms.top_terms(self.scores.values(), side, count)
+
+    def kwic(self, words, stance: str, width: int = 60) -> list[terms.KwicLine]:
+        return terms.kwic(words, ((s, s.text) for s in self.sources if s.stance == stance), width)
+
+    def kwic_sides(self, words, limit: int) -> list[dict]:
+        """Both sides' lines for a term, each cut to `limit` lines, with how many there are."""
+        sides = []
+        for stance in (Stance.OFFICIAL, Stance.CRITICAL):
+            lines = self.kwic(words, stance) if words else []
+            sides.append(
+                {
+                    "stance": stance.value,
+                    "label": stance.label,
+                    "lines": {"total": len(lines), "shown": lines[:limit], "truncated": len(lines) > limit},
+                }
+            )
+        return sides
+
+
+def short_title(paper) -> str:
+    """The title up to its colon (the subtitle dropped), in brackets when the editor supplied it."""
+    title = paper.title.split(":", 1)[0].strip() or paper.title
+    return f"[{title}]" if paper.title_supplied else title
+
+
+def paper_label(paper) -> str:
+    """A paper named briefly: by its authors and year when the source names them, else by its short title."""
+    return paper.short_citation if paper.authors else short_title(paper)
+
+
+def is_english(passage) -> bool:
+    lang = passage.lang or passage.section.lang or passage.paper.language or "en"
+    return lang.lower().split("-")[0] == "en"
+
+
+def build(version) -> TermIndex:
+    passages = (
+        Passage.objects.exclude(kind__in=EXCLUDED_KINDS)
+        .select_related("paper", "section")
+        .order_by("paper__order", "paper_id", "section__ordinal", "ordinal")
+    )
+    sources = tuple(
+        Source(
+            key=p.key,
+            url=p.get_absolute_url(),
+            stance=p.paper.stance,
+            paper_label=paper_label(p.paper),
+            heading=p.section.heading,
+            ordinal=p.ordinal,
+            text=p.text,
+        )
+        for p in passages
+        if is_english(p)
+    )
+    counted = {
+        stance: terms.count_terms(s.text for s in sources if s.stance == stance) for stance in (Stance.OFFICIAL, Stance.CRITICAL)
+    }
+    (uni_i, bi_i), (uni_j, bi_j) = counted[Stance.OFFICIAL], counted[Stance.CRITICAL]
+    # Words and two-word phrases are two vocabularies, each its own multinomial: a phrase does
+    # not take probability from its words, and n^i counts words for words, pairs for pairs.
+    scores = {**terms.log_odds(uni_i, uni_j), **terms.log_odds(bi_i, bi_j)}
+    return TermIndex(
+        version=version,
+        sources=sources,
+        tokens={Stance.OFFICIAL: sum(uni_i.values()), Stance.CRITICAL: sum(uni_j.values())},
+        scores=scores,
+    )
+
+
+def current_version() -> tuple:
+    """One query that changes whenever passages are added or removed, or an editor corrects one.
+
+    An editor's correction in the admin always writes a new editorial note, and a re-import
+    writes its notes afresh, so the newest note's id moves with every text change made through
+    the app; changes saved in this process also clear the index at once (below).
+    """
+    newest_note = EditorialNote.objects.order_by("-pk").values("pk")[:1]
+    row = Passage.objects.order_by().aggregate(count=Count("pk"), last=Max("pk"), note=Max(Subquery(newest_note)))
+    return (row["count"], row["last"], row["note"])
+
+
+_lock = threading.Lock()
+_index: TermIndex | None = None
+
+
+def get_index() -> TermIndex:
+    """The index for the corpus as it is now: one query when it is fresh, two when it is rebuilt."""
+    global _index
+    version = current_version()
+    index = _index
+    if index is not None and index.version == version:
+        return index
+    with _lock:
+        if _index is None or _index.version != version:
+            _index = build(version)
+        return _index
+
+
+def clear() -> None:
+    global _index
+    _index = None
+
+
+@receiver(post_save, sender=Passage)
+@receiver(post_delete, sender=Passage)
+def passage_changed(sender, **kwargs):
+    clear()

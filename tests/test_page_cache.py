@@ -1,0 +1,46 @@
+"""The anonymous page cache: served again without work, never personal, gone as soon as content changes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.READING_ROOM_PAGE_CACHE = True
+
+
+def queries(client, url, **headers):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers=headers)
+    return response, len(captured)
+
+
+def test_a_cached_page_costs_one_query(client, contrast, page_cache_on):
+    first, cold = queries(client, "/themes/definitions/")
+    again, warm = queries(client, "/themes/definitions/")
+    assert again.content == first.content and warm == 1 < cold
+    assert "Content-Security-Policy" in again.headers
+
+
+def test_an_edit_is_seen_at_once(client, contrast, page_cache_on):
+    client.get("/themes/definitions/")
+    contrast.commentary = "Revised commentary."
+    contrast.save()
+    assert "Revised commentary." in client.get("/themes/definitions/").content.decode()
+
+
+def test_fragments_and_pages_are_cached_apart(client, contrast, page_cache_on):
+    page = client.get("/themes/definitions/contrasts/1/")
+    fragment = client.get("/themes/definitions/contrasts/1/", headers={"HX-Request": "true"})
+    assert b"<html" in page.content and b"<html" not in fragment.content
+
+
+def test_signed_in_readers_are_never_served_from_the_cache(client, contrast, student, page_cache_on):
+    client.get("/themes/definitions/")
+    client.force_login(student)
+    response, count = queries(client, "/themes/definitions/")
+    assert count > 1
+    assert "X-CSRFToken" in response.content.decode()  # rendered for this reader, with their token
