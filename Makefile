@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test corpus check-deploy load clean
+.PHONY: setup run test corpus check-deploy load bench clean
 
 setup: $(STAMP) node_modules
 	$(PY) manage.py migrate --noinput
@@ -34,6 +34,11 @@ corpus: $(STAMP)
 	mkdir -p var
 	DATABASE_URL=sqlite:///var/corpus-build.sqlite3 $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///var/corpus-build.sqlite3 $(PY) manage.py import_corpus
+
+# Pages at 5 and at 1,000 papers under gunicorn, driven by wrk; the last line is JSON.
+bench: $(STAMP)
+	command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(PY) tests/bench/run.py $(BENCH_ARGS)
 
 # 50 concurrent annotators for 30 seconds against gunicorn on SQLite (loopback only, stops by itself).
 load: $(STAMP)

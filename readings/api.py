@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 
-from .models import ContrastPassage, EditorialNote, Paper, Passage, Section, Theme
+from .models import Contrast, ContrastPassage, EditorialNote, Paper, Passage, Section, Theme
 from .views import readable_themes
 
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -143,41 +143,34 @@ def theme_summary(request, theme) -> dict:
 
 
 def themes_in_full(request, themes) -> list[dict]:
-    """Themes with their contrasts, both sides' passages and the papers they come from, in four queries."""
-    themes = list(themes)
-    contrast_passages = list(
-        ContrastPassage.objects.filter(contrast__theme__in=themes)
-        .select_related("contrast", "passage__paper", "passage__section")
-        .order_by("contrast__theme", "contrast__order", "side", "order")
-    )
-    notes = notes_by_passage(
-        EditorialNote.objects.filter(passage__in=[cp.passage_id for cp in contrast_passages]).order_by("ordinal", "pk")
-    )
-    contrasts = defaultdict(dict)
-    for cp in contrast_passages:
-        contrast = contrasts[cp.contrast.theme_id].setdefault(cp.contrast.order, {"contrast": cp.contrast, "official": [], "critical": []})
-        contrast[cp.side].append(cp.passage)
+    """Themes with their contrasts, both sides' passages and the papers they quote, in four queries."""
+    sides = ContrastPassage.objects.select_related("passage__paper", "passage__section").order_by("side", "order")
+    contrasts = Contrast.objects.order_by("order").prefetch_related(Prefetch("contrast_passages", queryset=sides))
+    themes = list(themes.prefetch_related(Prefetch("contrasts", queryset=contrasts)))
+    quoted = [cp.passage_id for t in themes for c in t.contrasts.all() for cp in c.contrast_passages.all()]
+    notes = notes_by_passage(EditorialNote.objects.filter(passage__in=quoted).order_by("ordinal", "pk"))
     result = []
     for theme in themes:
-        papers = {}
         data = theme_summary(request, theme)
         data["introduction"] = theme.introduction
         data["contrasts"] = []
-        for order, entry in sorted(contrasts[theme.pk].items()):
-            for passage in entry["official"] + entry["critical"]:
-                papers.setdefault(passage.paper.slug, passage.paper)
-            data["contrasts"].append(
-                {
-                    "order": order,
-                    "title": entry["contrast"].title,
-                    "commentary": entry["contrast"].commentary,
-                    "official": [passage_data(request, p, notes[p.pk]) for p in entry["official"]],
-                    "critical": [passage_data(request, p, notes[p.pk]) for p in entry["critical"]],
-                }
-            )
+        papers = {}
+        for contrast in theme.contrasts.all():
+            entry = {"order": contrast.order, "title": contrast.title, "commentary": contrast.commentary, "official": [], "critical": []}
+            for cp in contrast.contrast_passages.all():
+                entry[cp.side].append(passage_data(request, cp.passage, notes[cp.passage_id]))
+                papers.setdefault(cp.passage.paper.slug, cp.passage.paper)
+            data["contrasts"].append(entry)
         data["papers"] = [paper_summary(request, p) for p in sorted(papers.values(), key=lambda p: (p.order, p.slug))]
         result.append(data)
     return result
+
+
+def one_theme(request, themes, slug) -> dict:
+    found = themes_in_full(request, themes.filter(slug=slug))
+    if not found:
+        raise Http404("No such theme.")
+    return found[0]
 
 
 @api_view
@@ -209,7 +202,7 @@ def themes(request):
 
 @api_view
 def theme(request, slug):
-    return themes_in_full(request, [Theme.objects.published().get(slug=slug)])[0]
+    return one_theme(request, Theme.objects.published(), slug)
 
 
 @api_view
@@ -224,7 +217,7 @@ def corpus(request):
 @api_view
 def theme_export(request, slug):
     """The theme as a JSON file, beside the Markdown handout; curators may export drafts too."""
-    data = themes_in_full(request, [readable_themes(request.user).get(slug=slug)])[0]
+    data = one_theme(request, readable_themes(request.user), slug)
     response = JsonResponse(data, json_dumps_params={**JSON_OPTIONS, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
     return response

@@ -4,11 +4,11 @@ import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-# The term chart: official terms to the left of the centre line, critical to the right. Each
-# side has a column of labels next to the centre and bars growing outwards by |z|.
-CHART_WIDTH = 960
-CENTRE = CHART_WIDTH // 2
-CHART_TOP = 56  # room for the two side headings
+# The term chart: two panels, official discourse to the left and critical analysis to the
+# right (stacked on a phone). In each, a column of labels stands next to the centre line
+# and bars grow outwards by |z|, on one scale for both panels.
+PANEL_WIDTH = 480
+CHART_TOP = 56  # room for the panel's heading
 ROW_HEIGHT = 26
 BAR_HEIGHT = 16
 GAP = 10  # between the centre line and the labels
@@ -30,13 +30,9 @@ class Bar:
     href: str
     y: int  # top of the row
     label_x: int
-    label_anchor: str
     bar_x: int
     bar_width: int
     number_x: int
-    number_anchor: str
-    hit_x: int
-    hit_width: int
 
     row_height = ROW_HEIGHT
     bar_height = BAR_HEIGHT
@@ -50,32 +46,53 @@ class Bar:
         return self.y + (ROW_HEIGHT - BAR_HEIGHT) // 2
 
 
+@dataclass(frozen=True)
+class Panel:
+    side: str  # "official" or "critical"
+    bars: list
+    height: int
+    width: int = PANEL_WIDTH
+
+    @property
+    def anchor(self) -> str:
+        """The text-anchor that runs text away from the centre line, as the bars run."""
+        return "end" if self.side == "official" else "start"
+
+    @property
+    def centre_x(self) -> int:
+        return self.width - 1 if self.side == "official" else 1
+
+    @property
+    def heading_x(self) -> int:
+        return self.width - GAP if self.side == "official" else GAP
+
+
 def term_href(base: str, term: str) -> str:
     return f"{base}?{urlencode({'term': term})}"
 
 
-def term_bars(official, critical, base: str) -> tuple[list[Bar], int]:
-    """The bars of both sides and the chart's height; `base` is the page's URL."""
+def term_panels(official, critical, base: str) -> list[Panel]:
+    """The two panels of the chart; `base` is the page's URL, each bar links to base?term=..."""
     largest = max((abs(s.z) for s in [*official, *critical]), default=1.0) or 1.0
     labels = label_width([*official, *critical])
-    bar_max = CENTRE - GAP - labels - NUMBER_ROOM
-    bars = []
+    bar_max = PANEL_WIDTH - GAP - labels - NUMBER_ROOM
+    height = CHART_TOP + max(len(official), len(critical), 1) * ROW_HEIGHT + 8
+    panels = []
     for side, scores in (("official", official), ("critical", critical)):
+        bars = []
         for row, score in enumerate(scores):
-            y = CHART_TOP + row * ROW_HEIGHT
             width = max(1, round(bar_max * abs(score.z) / largest))
-            href = term_href(base, score.term)
             if side == "official":
-                label_x = CENTRE - GAP
+                label_x = PANEL_WIDTH - GAP
                 bar_x = label_x - labels - width
-                bar = Bar(score, href, y, label_x, "end", bar_x, width, bar_x - 4, "end", 0, CENTRE)
+                number_x = bar_x - 4
             else:
-                label_x = CENTRE + GAP
+                label_x = GAP
                 bar_x = label_x + labels
-                bar = Bar(score, href, y, label_x, "start", bar_x, width, bar_x + width + 4, "start", CENTRE, CENTRE)
-            bars.append(bar)
-    rows = max(len(official), len(critical), 1)
-    return bars, CHART_TOP + rows * ROW_HEIGHT + 8
+                number_x = bar_x + width + 4
+            bars.append(Bar(score, term_href(base, score.term), CHART_TOP + row * ROW_HEIGHT, label_x, bar_x, width, number_x))
+        panels.append(Panel(side, bars, height))
+    return panels
 
 
 # The theme map's shades, lightest to darkest, as (background, text) pairs for each stance.

@@ -42,18 +42,18 @@ STOP_WORDS = frozenset(
 )
 
 # Typographic quotes, apostrophes and dashes compared as their plain forms.
-TYPOGRAPHIC = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-        "\u00ad": None,
-    }
+TYPOGRAPHIC = (
+    ("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"), ("\u00b4", "'"), ("`", "'"),
+    ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'), ("\u201f", '"'), ("\u2033", '"'), ("\u00ab", '"'),
+    ("\u00bb", '"'), ("\u2010", "-"), ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"),
+    ("\u2015", "-"), ("\u2212", "-"), ("\u00ad", ""),
 )
 # "(Nye, 2011, pp. 20-21)" and "[1, p.104]": who is cited is not what a passage is about.
 AUTHOR_YEAR_CITATION = re.compile(r"\([^()]*\b(?:1[89]|20)\d\d\b[^()]*\)")
 NUMBERED_CITATION = re.compile(r"\[[\d\s,.;:\-p]*\]")
-# Words, and the punctuation a phrase does not run across (a sentence stop is told apart).
+# The punctuation a phrase does not run across; TOKEN tells words, sentence stops and the rest apart.
+CLAUSE_BREAK = re.compile(r"[.!?;:,()\[\]{}\"/|]|\s-\s|'\s|\s'")
+LOWER_WORD = re.compile(r"[a-z]+")
 TOKEN = re.compile(r"(?P<word>[A-Za-z]+)|(?P<stop>[.!?])|[;:,()\[\]{}\"/|]|\s-\s|'\s|\s'")
 COMBINING_MARK = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 POSSESSIVE = re.compile(r"(?<=[A-Za-z])'s\b")
@@ -64,7 +64,11 @@ SHARED_TERMS_SHOWN = 5
 
 def plain(text: str) -> str:
     """Text with quotes and dashes made plain and accents removed; non-Latin letters are kept."""
-    text = text.translate(TYPOGRAPHIC)
+    if text.isascii():
+        return text
+    for typographic, plain_form in TYPOGRAPHIC:
+        if typographic in text:
+            text = text.replace(typographic, plain_form)
     if text.isascii():
         return text
     return COMBINING_MARK.sub("", unicodedata.normalize("NFKD", text))
@@ -189,12 +193,12 @@ class Analyzer:
     """Turns text into terms: Porter stems, and two-word phrases of adjacent content words."""
 
     def __init__(self):
-        self._stems: dict[str, str] = {}
+        self._stems: dict[str, str | None] = {}
 
-    def _stem(self, word: str) -> str:
-        stemmed = self._stems.get(word)
-        if stemmed is None:
-            stemmed = self._stems[word] = stem(word)
+    def _stem(self, word: str) -> str | None:
+        """The stem of a lower-case word, or None for a stop word; remembered, as words recur."""
+        stemmed = None if len(word) < 2 or word in STOP_WORDS else stem(word)
+        self._stems[word] = stemmed
         return stemmed
 
     def terms(self, text: str, spellings: dict[str, Counter] | None = None) -> Counter:
@@ -202,33 +206,37 @@ class Analyzer:
         text = POSSESSIVE.sub("", plain(text))
         text = AUTHOR_YEAR_CITATION.sub(" ", text)
         text = NUMBERED_CITATION.sub(" ", text)
+        known = self._stems
         counts: Counter = Counter()
-        previous = None  # (term, spelling) of the word just before, if it was a content word
+        for clause in CLAUSE_BREAK.split(text.lower()):
+            stems = [known[w] if w in known else self._stem(w) for w in LOWER_WORD.findall(clause)]
+            counts.update([s for s in stems if s])
+            counts.update([a + PHRASE_SEPARATOR + b for a, b in zip(stems, stems[1:]) if a and b and a != b])
+        if spellings is not None:
+            self._spellings(text, spellings)
+        return counts
+
+    def _spellings(self, text: str, spellings: dict[str, Counter]):
+        previous = None  # (term, as written) of the word just before, if it was a content word
         sentence_start = True
         for token in TOKEN.finditer(text):
-            spelling = token.group("word")
-            if spelling is None:
+            written = token.group("word")
+            if written is None:
                 previous = None
                 sentence_start = sentence_start or token.group("stop") is not None
                 continue
-            word = spelling.lower()
+            word = written.lower()
             # A capital that only starts a sentence says nothing about how a term is written.
-            written = word if sentence_start else spelling
-            sentence_start = False
-            if len(word) < 2 or word in STOP_WORDS:
+            if sentence_start:
+                written, sentence_start = word, False
+            term = self._stems[word] if word in self._stems else self._stem(word)
+            if term is None:
                 previous = None
                 continue
-            term = self._stem(word)
-            counts[term] += 1
-            if spellings is not None:
-                spellings.setdefault(term, Counter())[written] += 1
+            spellings.setdefault(term, Counter())[written] += 1
             if previous and previous[0] != term:
-                phrase = previous[0] + PHRASE_SEPARATOR + term
-                counts[phrase] += 1
-                if spellings is not None:
-                    spellings.setdefault(phrase, Counter())[f"{previous[1]} {written}"] += 1
+                spellings.setdefault(previous[0] + PHRASE_SEPARATOR + term, Counter())[f"{previous[1]} {written}"] += 1
             previous = (term, written)
-        return counts
 
 
 def spelling(term: str, spellings: dict[str, Counter]) -> str:
@@ -251,6 +259,8 @@ def spelling(term: str, spellings: dict[str, Counter]) -> str:
 
 EXCLUDED_KINDS = frozenset({"reference", "caption"})
 MIN_WORDS = 12  # a heading-like line or "Keywords: ..." says too little to be suggested
+COMMON_TERM_SHARE = 0.1  # see CounterpointIndex._matching_lists
+COMMON_TERM_FLOOR = 1000
 
 
 @dataclass(frozen=True)
@@ -285,7 +295,9 @@ class CounterpointIndex:
         self.analyzer = Analyzer()
         candidates = [d for d in documents if is_candidate(d)]
         self.pks = array("q", (d.pk for d in candidates))
+        self.numbers = {pk: number for number, pk in enumerate(self.pks)}
         self.size = len(candidates)
+        self.stance_sizes = Counter(d.stance for d in candidates)
         term_counts = [self.analyzer.terms(d.text) for d in candidates]
         document_frequency: Counter = Counter()
         collection_frequency: Counter = Counter()
@@ -331,22 +343,30 @@ class CounterpointIndex:
         spellings: dict[str, Counter] = {}
         query = self.vector(self.analyzer.terms(text, spellings))
         scores: dict[int, float] = defaultdict(float)
-        for other, lists in self.postings.items():
-            if other == stance:
-                continue
-            for term, weight in query.items():
-                entry = lists.get(term)
-                if entry is None:
-                    continue
-                numbers, weights = entry
-                for number, document_weight in zip(numbers, weights):
-                    scores[number] += weight * document_weight
-        if exclude is not None:
-            scores = {n: s for n, s in scores.items() if self.pks[n] != exclude}
+        for numbers, weights, weight, _ in self._matching_lists(query, stance):
+            for number, document_weight in zip(numbers, weights):
+                scores[number] += weight * document_weight
+        scores.pop(self.numbers.get(exclude), None)
         best = heapq.nlargest(top, scores.items(), key=lambda item: (item[1], -item[0]))
         return [
             Match(self.pks[n], score, self.shared_terms(query, n, stance, spellings)) for n, score in best if score > 0
         ]
+
+    def _matching_lists(self, query: dict[str, float], stance: str):
+        """(document numbers, their weights, the query's weight, term) for each query term in the other stances.
+
+        In a large corpus a term found in more than a tenth of a stance's passages is left out:
+        it cannot tell them apart, and its list would be most of the work. (The shipped corpus is
+        far too small for any term to be left out.)
+        """
+        for other, lists in self.postings.items():
+            if other == stance:
+                continue
+            longest = max(COMMON_TERM_FLOOR, COMMON_TERM_SHARE * self.stance_sizes[other])
+            for term, weight in query.items():
+                entry = lists.get(term)
+                if entry is not None and len(entry[0]) <= longest:
+                    yield entry[0], entry[1], weight, term
 
     def shared_terms(self, query, number, stance, spellings) -> tuple[str, ...]:
         """What a passage shares with the query, the heaviest first, as the query writes them.
@@ -354,17 +374,10 @@ class CounterpointIndex:
         A phrase stands for its words: "cultural security", not also "security".
         """
         contributions = []
-        for other, lists in self.postings.items():
-            if other == stance:
-                continue
-            for term, weight in query.items():
-                entry = lists.get(term)
-                if entry is None:
-                    continue
-                numbers, weights = entry
-                at = bisect_left(numbers, number)
-                if at < len(numbers) and numbers[at] == number:
-                    contributions.append((weight * weights[at], term))
+        for numbers, weights, weight, term in self._matching_lists(query, stance):
+            at = bisect_left(numbers, number)
+            if at < len(numbers) and numbers[at] == number:
+                contributions.append((weight * weights[at], term))
         contributions.sort(key=lambda item: (-item[0], item[1]))
         shown: list[str] = []
         covered: set[str] = set()

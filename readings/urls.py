@@ -8,6 +8,8 @@ app_name = "readings"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("papers/", views.paper_list, name="paper-list"),
+    path("themes/", views.theme_list, name="theme-list"),
     path("papers/<slug:slug>/", views.paper_detail, name="paper-detail"),
     path("papers/<slug:slug>/sections/<str:section_key>/", views.section_detail, name="section-detail"),
     path("papers/<slug:slug>/<str:section_key>/<int:ordinal>/", views.passage_detail, name="passage-detail"),

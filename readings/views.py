@@ -4,6 +4,7 @@ from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -18,17 +19,40 @@ from .models import Annotation, AnnotationRevision, ContrastPassage, EditorialNo
 from .search import search_passages
 
 CONTEXT_SIZE = 2  # passages shown on each side when a passage is expanded in place
+HOME_PAPERS = 10  # per stance
+HOME_THEMES = 20
+LIST_PAGE_SIZE = 50
 
 
 @require_GET
 def home(request):
-    papers = list(Paper.objects.all())
+    # A department's library can hold a thousand papers: the home page shows the first of
+    # each stance and links to the full, paginated list.
+    official = Paper.objects.official()
+    critical = Paper.objects.critical()
     context = {
-        "official_papers": [p for p in papers if p.stance == Stance.OFFICIAL],
-        "critical_papers": [p for p in papers if p.stance == Stance.CRITICAL],
-        "themes": Theme.objects.published(),
+        "official_papers": official[:HOME_PAPERS],
+        "critical_papers": critical[:HOME_PAPERS],
+        "official_count": official.count(),
+        "critical_count": critical.count(),
+        "themes": Theme.objects.published()[:HOME_THEMES],
+        "theme_count": Theme.objects.published().count(),
     }
     return TemplateResponse(request, "readings/home.html", context)
+
+
+@require_GET
+def paper_list(request):
+    stance = request.GET.get("stance") if request.GET.get("stance") in Stance.values else ""
+    papers = Paper.objects.filter(stance=stance) if stance else Paper.objects.all()
+    page = Paginator(papers, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "readings/paper_list.html", {"page": page, "stance": stance, "stances": Stance.choices})
+
+
+@require_GET
+def theme_list(request):
+    page = Paginator(Theme.objects.published(), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "readings/theme_list.html", {"page": page})
 
 
 @require_GET
@@ -372,7 +396,7 @@ def term_contrast(request):
     words = parse_term(term, TERM_MAX_WORDS)
     sides = index.kwic_sides(words, KWIC_LINES_PER_SIDE)
     official, critical = index.top(Stance.OFFICIAL, TERMS_PER_SIDE), index.top(Stance.CRITICAL, TERMS_PER_SIDE)
-    bars, height = charts.term_bars(official, critical, reverse("readings:terms"))
+    panels = charts.term_panels(official, critical, reverse("readings:terms"))
     totals = [side["lines"]["total"] for side in sides]
     context = {
         "term": term,
@@ -381,10 +405,8 @@ def term_contrast(request):
         "announce": f"{totals[0]} official and {totals[1]} critical lines for {term}" if words else "No lines",
         "official": official,
         "critical": critical,
-        "bars": bars,
-        "chart_width": charts.CHART_WIDTH,
-        "chart_height": height,
-        "centre": charts.CENTRE,
+        "panels": panels,
+        "bars": [bar for panel in panels for bar in panel.bars],
         "tokens_official": index.tokens[Stance.OFFICIAL],
         "tokens_critical": index.tokens[Stance.CRITICAL],
         "source_count": len(index.sources),
@@ -419,7 +441,8 @@ def theme_map(request):
         row = []
         for paper in papers:
             cell = found.get((theme.pk, paper.pk), {"count": 0, "first_contrast": None})
-            row.append({"paper": paper, "count": cell["count"], "first_contrast": cell["first_contrast"], "level": charts.shade_level(cell["count"], largest)})
+            level = charts.shade_level(cell["count"], largest)
+            row.append({"paper": paper, "count": cell["count"], "first_contrast": cell["first_contrast"], "level": level})
         rows.append({"theme": theme, "cells": row, "total": sum(c["count"] for c in row)})
     context = {
         "papers": papers,

@@ -94,6 +94,12 @@ def test_a_theme_with_its_contrasts_sides_and_papers(client, contrast, official_
     assert papers["official"]["display_title"] == "[An Official Paper]"
 
 
+def test_a_contrast_still_being_curated_is_listed_with_empty_sides(client, contrast, theme):
+    Contrast.objects.create(theme=theme, order=2, title="To be filled")
+    contrasts = get_json(client, "/api/themes/definitions/")["contrasts"]
+    assert [(c["order"], len(c["official"]), len(c["critical"])) for c in contrasts] == [(1, 1, 1), (2, 0, 0)]
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -192,11 +192,13 @@ def test_terms_page_draws_the_chart_with_links_and_a_table(client, corpus):
     response = client.get(TERMS_URL)
     assert response.status_code == 200
     html = response.content.decode()
-    svg = html[html.index("<svg") : html.index("</svg>")]
-    assert svg.count('<a href="/terms/?term=') == 40
-    assert '<a href="/terms/?term=cultural+security#kwic" hx-get="/terms/?term=cultural+security" hx-target="#kwic"' in svg
-    assert "<title>cultural security:" in svg
-    assert 'hx-push-url="true"' in svg
+    official, critical = re.findall(r'<svg class="term-panel \w+".*?</svg>', html, re.S)
+    assert 'class="term-panel official"' in official and 'class="term-panel critical"' in critical
+    assert official.count('<a href="/terms/?term=') == critical.count('<a href="/terms/?term=') == 20
+    link = '<a href="/terms/?term=cultural+security#kwic" hx-get="/terms/?term=cultural+security" hx-target="#kwic"'
+    assert link in critical and link not in official
+    assert "<title>cultural security: 5 official, 62 critical; z -4.7</title>" in critical
+    assert 'hx-push-url="true"' in official
     table = html[html.index('<table class="term-table"') : html.index("</table>")]
     assert table.count("<tr class=") == 40
     assert ">cultural security</a>" in table

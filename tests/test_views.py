@@ -82,3 +82,26 @@ def test_query_count_does_not_grow_with_the_corpus(client, contrast, critical_pa
     grow(Paper.objects.get(slug="official"), contrast.theme, critical_passage)
     assert count() == small
     assert small <= 10
+
+
+def test_home_shows_the_first_papers_and_links_to_all_of_them(client, db):
+    for n in range(15):
+        Paper.objects.create(slug=f"p{n}", title=f"Paper {n}", stance=Stance.OFFICIAL)
+    html = client.get("/").content.decode()
+    assert html.count("/papers/p") == 10
+    assert 'href="/papers/?stance=official">All 15 official-discourse papers' in html
+
+
+@pytest.mark.parametrize("query", ["", "?stance=official", "?stance=bogus", "?page=2", "?page=x", "?page=-1", "?page=99999"])
+def test_paper_list_pages_and_ignores_bad_parameters(client, official_paper, critical_paper, query):
+    response = client.get(f"/papers/{query}")
+    assert response.status_code == 200
+
+
+def test_paper_list_filters_by_stance(client, official_paper, critical_paper):
+    html = client.get("/papers/?stance=critical").content.decode()
+    assert "A Critical Paper" in html and "An Official Paper" not in html
+
+
+def test_theme_list(client, contrast):
+    assert "Definitions" in client.get("/themes/?page=abc").content.decode()

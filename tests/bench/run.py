@@ -1,0 +1,182 @@
+"""The benchmark behind `make bench`: the same pages at 5 papers and at 1,000, under gunicorn.
+
+It builds two SQLite databases (the real corpus; the real corpus plus a synthetic one of
+--papers papers and about --passages passages), serves each with gunicorn on loopback under
+production settings, and drives it from another process with wrk (bounded: --seconds per
+page). It prints p50/p95 latency and requests per second per page and scale, and ends with
+one JSON line: theme_vs_static, worst_scale_p95_ratio, search_p95_ms and the figures behind them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / "var" / "bench"
+LUA = Path(__file__).with_name("latency.lua")
+THEME = "what-is-cultural-soft-power"
+PAGES = {
+    "home": ("/", {}),
+    "paper": ("/papers/edney-2015/", {}),
+    "theme": (f"/themes/{THEME}/", {}),
+    "theme_fragment": (f"/themes/{THEME}/contrasts/2/", {"HX-Request": "true"}),
+    "search": ("/search/?q=cultural+security", {}),
+    "static": (None, {}),  # the site's stylesheet, as WhiteNoise serves it
+}
+COLD_QUERIES = [
+    "cultural security", "infiltration", "Confucius Institutes", "legitimacy", "national cohesion",
+    "peaceful rise", "harmonious world", "regime security", "Xinjiang", "Nye", "propaganda",
+    "moral high ground", "cultural industry", "trade deficit", "soft power 30", "Tibet", "Hu Jintao",
+    "cultural sovereignty", "ideology", "identity",
+]
+
+
+def env_for(database: Path) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def manage(database: Path, *args, capture=False):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args], env=env_for(database), cwd=ROOT, check=True,
+        capture_output=capture, text=True,
+    )
+
+
+def build(database: Path, papers: int, passages: int, themes: int, rebuild: bool):
+    marker = database.with_suffix(".built")
+    wanted = f"{papers}:{passages}:{themes}"
+    if not rebuild and marker.exists() and marker.read_text() == wanted and database.exists():
+        print(f"reusing {database.name}", file=sys.stderr)
+        return
+    for stale in database.parent.glob(database.name + "*"):
+        stale.unlink()
+    print(f"building {database.name} ({wanted})", file=sys.stderr)
+    manage(database, "migrate", "-v0")
+    manage(database, "createcachetable")
+    manage(database, "loaddata", "corpus", "themes", "-v0")
+    if papers > 5:
+        manage(database, "build_bench_corpus", "--papers", str(papers), "--passages", str(passages), "--themes", str(themes))
+    manage(database, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
+    marker.write_text(wanted)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stylesheet_url() -> str:
+    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+def wrk(url: str, headers: dict, seconds: float, connections: int) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--timeout", "10s", "-s", str(LUA)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def serve_and_measure(database: Path, workers: int, seconds: float, connections: int) -> dict:
+    port = free_port()
+    log = database.with_suffix(".server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "softpower_site.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--worker-class", "gthread", "--threads", "2", "--keep-alive", "5", "--log-level", "warning"],
+        env=env_for(database), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        results = {}
+        for name, (path, headers) in PAGES.items():
+            url = base + (path or stylesheet_url())
+            wrk(url, headers, 1, connections)  # warm: workers started, caches filled
+            results[name] = wrk(url, headers, seconds, connections)
+            print(f"  {name:15} p50 {results[name]['p50_ms']:7.2f} ms  p95 {results[name]['p95_ms']:7.2f} ms  "
+                  f"{results[name]['rps']:8.1f} req/s  errors {results[name]['errors']}", file=sys.stderr)
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def cold_search_p95(database: Path) -> float:
+    """Search without any cache: each query once, timed in-process, as a reader's first search is."""
+    code = (
+        "import json, time\n"
+        "from readings.search import search_passages\n"
+        f"queries = {COLD_QUERIES!r}\n"
+        "times = []\n"
+        "for q in queries:\n"
+        "    t = time.perf_counter(); search_passages(q); times.append((time.perf_counter() - t) * 1000)\n"
+        "print(json.dumps(times))\n"
+    )
+    times = json.loads(manage(database, "shell", "-c", code, capture=True).stdout.strip().splitlines()[-1])
+    return statistics.quantiles(times, n=20)[-1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=1000)
+    parser.add_argument("--passages", type=int, default=200_000)
+    parser.add_argument("--themes", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    WORK.mkdir(parents=True, exist_ok=True)
+    small, large = WORK / "papers-5.sqlite3", WORK / f"papers-{args.papers}.sqlite3"
+    build(small, 5, 0, 0, args.rebuild)
+    build(large, args.papers, args.passages, args.themes, args.rebuild)
+    manage(small, "collectstatic", "--noinput", "-v0")
+
+    figures = {}
+    for label, database in (("5", small), (str(args.papers), large)):
+        print(f"{label} papers:", file=sys.stderr)
+        figures[label] = serve_and_measure(database, args.workers, args.seconds, args.connections)
+    big = figures[str(args.papers)]
+    ratios = {page: big[page]["p95_ms"] / max(figures["5"][page]["p95_ms"], 0.001) for page in PAGES}
+    summary = {
+        "theme_vs_static": round(big["theme"]["rps"] / big["static"]["rps"], 3),
+        "worst_scale_p95_ratio": round(max(ratios.values()), 3),
+        "worst_scale_page": max(ratios, key=ratios.get),
+        "search_p95_ms": round(big["search"]["p95_ms"], 2),
+        "search_cold_p95_ms": round(cold_search_p95(large), 2),
+        "papers": args.papers,
+        "errors": sum(r["errors"] for scale in figures.values() for r in scale.values()),
+        "pages": figures,
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
