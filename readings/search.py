@@ -1,6 +1,7 @@
 """Full-text search over passages: FTS5 on SQLite, tsvector on PostgreSQL, one entry point."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
@@ -63,6 +64,15 @@ class SearchResults:
     @property
     def truncated(self) -> bool:
         return self.total > len(self.hits)
+
+    @property
+    def capped(self) -> bool:
+        """More passages match than relevance was computed for (SQLite; see RANK_WINDOW)."""
+        return connection.vendor == "sqlite" and self.total > RANK_WINDOW
+
+    @property
+    def window(self) -> int:
+        return RANK_WINDOW
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -141,11 +151,17 @@ def fts5_query(parsed: ParsedQuery) -> str:
     return " ".join(terms)
 
 
+# Relevance is computed for at most this many matching passages, the first in index order.
+# A query matching tens of thousands of passages in a large library is then still answered
+# in milliseconds, and the reader is told to narrow it; the five-paper corpus never gets near.
+RANK_WINDOW = 1000
+
+
 def _search_sqlite(parsed, passages, limit):
-    # Match first, join after: FTS5 finds and ranks the rowids (ORDER BY rank is handed to the
-    # virtual table, so snippet() runs only for the rows LIMIT keeps); the passages are then
-    # fetched by primary key. Filters narrow the rowids through a subquery built by the ORM;
-    # the unary + keeps SQLite from handing `rowid IN` to FTS5 as one lookup per listed row.
+    # Match first, join after: FTS5 finds the matching rowids and scores a bounded window of
+    # them; the passages are then fetched by primary key and excerpted in Python. Filters
+    # narrow the rowids through a subquery built by the ORM; the unary + keeps SQLite from
+    # handing `rowid IN` to FTS5 as one lookup per listed row.
     match = fts5_query(parsed)
     where, filter_params = f"{FTS_TABLE} MATCH %s", [match]
     if passages.query.where:
@@ -154,18 +170,62 @@ def _search_sqlite(parsed, passages, limit):
         filter_params += list(params)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid, snippet({FTS_TABLE}, 0, %s, %s, '', %s) FROM {FTS_TABLE} "
-            f"WHERE {where} ORDER BY rank LIMIT %s",
-            [MARK_START, MARK_END, SNIPPET_TOKENS, *filter_params, limit],
+            f"SELECT rowid FROM (SELECT rowid, bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} WHERE {where} LIMIT %s) "
+            "ORDER BY score, rowid LIMIT %s",
+            [*filter_params, RANK_WINDOW, limit],
         )
-        ranked = cursor.fetchall()
-        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", filter_params)
+        ranked = [rowid for (rowid,) in cursor.fetchall()]
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)", [*filter_params, RANK_WINDOW + 1])
         total = cursor.fetchone()[0]
-    by_id = Passage.objects.with_context().in_bulk([rowid for rowid, _ in ranked])
-    hits = [
-        SearchHit(by_id[rowid], escape_snippet(snippet, by_id[rowid].text)) for rowid, snippet in ranked if rowid in by_id
-    ]
+    by_id = Passage.objects.with_context().in_bulk(ranked)
+    hits = [SearchHit(by_id[rowid], excerpt(by_id[rowid].text, parsed)) for rowid in ranked if rowid in by_id]
     return hits, total
+
+
+def folded(text: str) -> str:
+    """Lower case without diacritics, character for character, as the FTS5 tokenizer compares words."""
+    return "".join(unicodedata.normalize("NFKD", ch)[0] for ch in text).lower()
+
+
+def best_window(tokens, hits) -> int:
+    """Where the excerpt starts: the window that shows the most different matched words."""
+    best, best_count = 0, -1
+    for hit in hits:
+        first = max(0, hit - SNIPPET_TOKENS // 4)
+        seen = {folded(tokens[i].group()) for i in hits if first <= i < first + SNIPPET_TOKENS}
+        if len(seen) > best_count:
+            best, best_count = first, len(seen)
+    return best
+
+
+def excerpt(text: str, parsed: ParsedQuery) -> SafeString:
+    """About SNIPPET_TOKENS words of `text` around the first match, matched words marked."""
+    words = {folded(word) for phrase in parsed.phrases for word in phrase}
+    prefix = folded(parsed.prefix)
+    tokens = list(WORD.finditer(text))
+    hits = [i for i, token in enumerate(tokens) if (w := folded(token.group())) in words or (prefix and w.startswith(prefix))]
+    first = best_window(tokens, hits)
+    window = tokens[first : first + SNIPPET_TOKENS]
+    if not window:
+        return mark_safe(escape(text[:200]))
+    marked = set(hits)
+    # The excerpt runs to the next word it leaves out, so closing punctuation stays with it.
+    start = window[0].start() if first else 0
+    stop = tokens[first + SNIPPET_TOKENS].start() if first + SNIPPET_TOKENS < len(tokens) else len(text)
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    pieces, at = [], start
+    for i, token in enumerate(tokens[first : first + SNIPPET_TOKENS], first):
+        if i in marked:
+            pieces.append(escape(text[at : token.start()]) + "<mark>" + escape(token.group()) + "</mark>")
+            at = token.end()
+    pieces.append(escape(text[at:stop]))
+    html = "".join(pieces)
+    if start > 0:
+        html = "… " + html
+    if stop < len(text.rstrip()):
+        html += " …"
+    return mark_safe(html)
 
 
 class EnglishTextVector(Func):

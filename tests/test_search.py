@@ -260,3 +260,14 @@ def test_postgresql_search_uses_the_expression_index(official_passage):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = matching.explain()
     assert "readings_passage_text_search" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the bounded ranking window is SQLite's")
+def test_a_very_broad_query_ranks_a_bounded_window_and_says_so(client, official_passage, monkeypatch):
+    import readings.search
+
+    monkeypatch.setattr(readings.search, "RANK_WINDOW", 1)
+    results = search_passages("passage")
+    assert results.total == 2 and results.capped and len(results.hits) == 1
+    html = client.get("/search/", {"q": "passage"}).content.decode()
+    assert "More than 1 passages match" in html and "Add words or a filter" in html
