@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -534,7 +534,11 @@ class ContentVersion(models.Model):
 
     @classmethod
     def current(cls) -> int:
-        return cls.objects.values_list("value", flat=True).filter(pk=1).first() or 0
+        # Read on every anonymous request before anything else: plain SQL, no ORM overhead.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {cls._meta.db_table} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     @classmethod
     def bump(cls):

@@ -102,7 +102,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Keep each thread's connection: opening one (and setting WAL on it) per request costs more
     # than most pages do. PostgreSQL gets a pool instead, which needs CONN_MAX_AGE = 0.
     DATABASES["default"]["CONN_MAX_AGE"] = None
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         # Concurrent readers and one writer without "database is locked": WAL, a busy
         # timeout, and IMMEDIATE transactions so a writer takes the lock up front.
