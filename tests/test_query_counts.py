@@ -1,0 +1,52 @@
+"""Every page's SQL query count is small and does not grow with the corpus."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+THEME = "what-is-cultural-soft-power"
+PASSAGE = "/papers/edney-2015/national-security-regime-security-and-soft-power/1/"
+PAGES = [
+    ("/", {}),
+    ("/papers/", {}),
+    ("/papers/?stance=critical&page=2", {}),
+    ("/themes/", {}),
+    ("/papers/edney-2015/", {}),
+    (PASSAGE, {}),
+    (f"{PASSAGE}context/", {"HX-Request": "true"}),
+    (f"{PASSAGE}annotations/", {}),
+    (f"{PASSAGE}counterpoints/", {"HX-Request": "true"}),
+    ("/papers/edney-2015/sections/cultural-security-in-china/", {}),
+    (f"/themes/{THEME}/", {}),
+    (f"/themes/{THEME}/contrasts/2/", {"HX-Request": "true"}),
+    (f"/themes/{THEME}/handout.md", {}),
+    (f"/themes/{THEME}/export.json", {}),
+    ("/compare/?official=cultural-power-strategy&critical=edney-2015", {}),
+    ("/search/?q=cultural+security", {}),
+    ("/terms/", {}),
+    ("/terms/?term=regime+security", {}),
+    ("/map/", {}),
+    ("/api/papers/", {}),
+    ("/api/papers/edney-2015/", {}),
+    ("/api/themes/", {}),
+    (f"/api/themes/{THEME}/", {}),
+]
+
+
+def count(client, url, headers):
+    client.get(url, headers=headers)  # per-process indexes (terms, counterpoints) are built once
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_every_page_costs_the_same_few_queries_at_any_corpus_size(client, corpus):
+    small = {url: count(client, url, headers) for url, headers in PAGES}
+    call_command("build_bench_corpus", papers=40, passages=800, themes=3, stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    large = {url: count(client, url, headers) for url, headers in PAGES}
+    assert large == small
+    assert {url: n for url, n in small.items() if n > 10} == {}
