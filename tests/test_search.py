@@ -262,7 +262,6 @@ def test_postgresql_search_uses_the_expression_index(official_passage):
     assert "readings_passage_text_search" in plan
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the bounded ranking window is SQLite's")
 def test_a_very_broad_query_ranks_a_bounded_window_and_says_so(client, official_passage, monkeypatch):
     import readings.search
 
