@@ -21,11 +21,9 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Length
 from django.db.models.signals import post_delete, post_save
 
-from .models import Paper, Passage, Section, Stance
+from .models import Paper, Passage, Section
 
 # ---------------------------------------------------------------------------------------------
 # Text analysis: plain Python.
@@ -410,15 +408,11 @@ _lock = threading.Lock()
 _cached: tuple[tuple, CounterpointIndex] | None = None
 
 
-def corpus_fingerprint() -> tuple:
-    """Changes whenever passages are added, removed, re-texted or change stance, in any process: one query."""
-    totals = Passage.objects.order_by().aggregate(
-        count=Count("pk"),
-        last=Max("pk"),
-        characters=Sum(Length("text")),
-        official=Count("pk", filter=Q(paper__stance=Stance.OFFICIAL)),
-    )
-    return tuple(totals.values())
+def corpus_fingerprint() -> int:
+    """The content version: raised by every edit of papers or passages, in any process. One cheap query."""
+    from .models import ContentVersion
+
+    return ContentVersion.current()
 
 
 def build_index() -> CounterpointIndex:

@@ -3,12 +3,11 @@
 import threading
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import terms
-from .models import EditorialNote, Passage, Stance
+from .models import Passage, Stance
 
 # Not English prose to be counted: the reference list and figure captions. Passages in
 # another language are left out by their lang (or their section's, or their paper's).
@@ -107,16 +106,11 @@ def build(version) -> TermIndex:
     )
 
 
-def current_version() -> tuple:
-    """One query that changes whenever passages are added or removed, or an editor corrects one.
+def current_version() -> int:
+    """The content version: raised by every edit of papers, passages or notes, in any process."""
+    from .models import ContentVersion
 
-    An editor's correction in the admin always writes a new editorial note, and a re-import
-    writes its notes afresh, so the newest note's id moves with every text change made through
-    the app; changes saved in this process also clear the index at once (below).
-    """
-    newest_note = EditorialNote.objects.order_by("-pk").values("pk")[:1]
-    row = Passage.objects.order_by().aggregate(count=Count("pk"), last=Max("pk"), note=Max(Subquery(newest_note)))
-    return (row["count"], row["last"], row["note"])
+    return ContentVersion.current()
 
 
 _lock = threading.Lock()
