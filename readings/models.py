@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 
 from .markdown import render_markdown
+from .roles import INSTRUCTORS_GROUP, STUDENTS_GROUP, role_group
 
 
 class Stance(models.TextChoices):
@@ -393,9 +394,6 @@ class Role(models.TextChoices):
     STUDENT = "student", "Student"
 
 
-# Django groups that carry each role's permissions (created by a data migration).
-INSTRUCTORS_GROUP = "Instructors"
-STUDENTS_GROUP = "Students"
 
 
 class Seminar(models.Model):
@@ -521,7 +519,7 @@ MARKDOWN_FIELDS = {
 def grant_role(sender, instance, **kwargs):
     """A seminar role carries its permissions: the role's group, and the admin for instructors."""
     group = INSTRUCTORS_GROUP if instance.role == Role.INSTRUCTOR else STUDENTS_GROUP
-    instance.user.groups.add(Group.objects.get_or_create(name=group)[0])
+    instance.user.groups.add(role_group(group))
     if instance.role == Role.INSTRUCTOR and not instance.user.is_staff:
         instance.user.is_staff = True
         instance.user.save(update_fields=["is_staff"])

@@ -215,3 +215,15 @@ def test_a_setting_can_require_sign_in(client, contrast, student):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     client.force_login(student)
     assert client.get("/themes/definitions/").status_code == 200
+
+
+def test_a_role_group_lost_to_a_flush_is_made_again_with_its_permissions(seminar, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from readings.models import Membership
+
+    Group.objects.all().delete()
+    teacher = django_user_model.objects.create_user("teacher2", password="x-long-password-1")
+    Membership.objects.create(seminar=seminar, user=teacher, role="instructor")
+    teacher = django_user_model.objects.get(pk=teacher.pk)
+    assert teacher.has_perm("readings.add_theme") and not teacher.has_perm("readings.view_annotation")

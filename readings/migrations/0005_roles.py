@@ -3,6 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+# The roles as they were when this migration was written (readings.roles holds the current ones).
 ROLES = {
     "Instructors": {
         "theme": ["add", "change", "delete", "view"],
