@@ -1,17 +1,14 @@
 """Tests for readings.ingest.citations: garbled superscript citation markers."""
 
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # no pytest config sets the import path yet; run from anywhere
-    sys.path.insert(0, str(ROOT))
+from readings.ingest.citations import repair_citation_markers
 
-from readings.ingest.citations import repair_citation_markers  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SOURCES = ROOT / "fixtures" / "sources"
 

@@ -1,16 +1,13 @@
 """Tests for readings.ingest.ocr: single-glyph OCR slips in prose."""
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # no pytest config sets the import path yet; run from anywhere
-    sys.path.insert(0, str(ROOT))
+from readings.ingest.citations import repair_citation_markers
+from readings.ingest.ocr import repair_ocr_slips
 
-from readings.ingest.citations import repair_citation_markers  # noqa: E402
-from readings.ingest.ocr import repair_ocr_slips  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SOURCES = ROOT / "fixtures" / "sources"
 
