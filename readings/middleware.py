@@ -50,6 +50,7 @@ def anonymous_page_cache(get_response):
     def middleware(request):
         if (
             not settings.READING_ROOM_PAGE_CACHE
+            or settings.READING_ROOM_REQUIRE_LOGIN  # anonymous readers get nothing to cache
             or request.method not in ("GET", "HEAD")
             or request.COOKIES
             or request.path.startswith(("/admin/", "/accounts/"))

@@ -44,3 +44,10 @@ def test_signed_in_readers_are_never_served_from_the_cache(client, contrast, stu
     response, count = queries(client, "/themes/definitions/")
     assert count > 1
     assert "X-CSRFToken" in response.content.decode()  # rendered for this reader, with their token
+
+
+def test_no_cached_page_reaches_anyone_when_sign_in_is_required(client, contrast, page_cache_on, settings):
+    client.get("/themes/definitions/")
+    settings.READING_ROOM_REQUIRE_LOGIN = True
+    response = client.get("/themes/definitions/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
