@@ -1,22 +1,24 @@
-"""Views of the reading room: the library, a paper, a passage, a theme."""
+"""Views of the reading room: library, papers, passages, themes, compare, search, annotations, terms, map."""
 
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Count, Min, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from . import charts, term_index
 from .forms import AnnotationEditForm, AnnotationForm, ReplyForm, SearchForm
 from .models import Annotation, AnnotationRevision, ContrastPassage, EditorialNote, Paper, Passage, Section, Stance, Theme
 from .search import search_passages
+from .terms import parse_term
 
 CONTEXT_SIZE = 2  # passages shown on each side when a passage is expanded in place
 HOME_PAPERS = 10  # per stance
@@ -375,12 +377,7 @@ class RateLimitedLoginView(LoginView):
         return super().form_invalid(form)
 
 
-# Term contrast and theme map (issue 6).
-from django.db.models import Count, Min  # noqa: E402
-
-from . import charts, term_index  # noqa: E402
-from .terms import parse_term  # noqa: E402
-
+# Term contrast and theme map.
 TERMS_PER_SIDE = 20
 KWIC_LINES_PER_SIDE = 40
 TERM_MAX_LENGTH = 80  # characters of ?term= read; the rest is ignored
