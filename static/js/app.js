@@ -90,4 +90,16 @@
 
   document.addEventListener("mouseup", function () { window.setTimeout(offerAnnotation, 0); });
   document.addEventListener("keyup", function (event) { if (event.shiftKey) offerAnnotation(); });
+
+  // Back and forward must show the page the address names. htmx reloads it on a history miss,
+  // but Chrome can also bring back a page from its back-forward cache as it was left, and an
+  // entry pushed by one document may be traversed from another: in every such case, reload.
+  var shownFor = location.pathname + location.search;
+  document.addEventListener("htmx:pushedIntoHistory", function (event) { shownFor = event.detail.path; });
+  window.addEventListener("popstate", function (event) {
+    if (event.state && event.state.htmx && location.pathname + location.search !== shownFor) location.reload();
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && location.pathname + location.search !== shownFor) location.reload();
+  });
 })();
