@@ -1,5 +1,8 @@
 # Two commands for a fresh machine: `make run` and `make test`; `make setup` is their shared first half.
-PYTHON ?= python3
+# Django 6.1 needs Python 3.12 or newer: take the first such interpreter on PATH or in pyenv.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
+		$(wildcard $(HOME)/.pyenv/versions/3.14*/bin/python3 $(HOME)/.pyenv/versions/3.13*/bin/python3 $(HOME)/.pyenv/versions/3.12*/bin/python3); do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -13,7 +16,9 @@ setup: $(STAMP) node_modules
 	$(PY) manage.py collectstatic --noinput -v0
 
 $(STAMP): requirements.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6.1): install one, or name it with PYTHON=..."; exit 1; }
+	@# A .venv made with an older Python (before Django 6.1) is made again.
+	$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
@@ -25,7 +30,10 @@ node_modules: package.json package-lock.json
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# ruff first: lint and format are part of the suite.
 test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
 # Rebuild fixtures/corpus.json from fixtures/sources and fixtures/curation.json.

@@ -124,7 +124,11 @@ class ContrastPassageInline(admin.TabularInline):
 @admin.register(Contrast)
 class ContrastAdmin(admin.ModelAdmin):
     list_display = ("__str__", "theme", "order")
-    list_filter = ("theme", ("contrast_passages__passage__paper", admin.RelatedOnlyFieldListFilter), "contrast_passages__side")
+    list_filter = (
+        "theme",
+        ("contrast_passages__passage__paper", admin.RelatedOnlyFieldListFilter),
+        "contrast_passages__side",
+    )
     search_fields = ("title", "commentary", "theme__title")
     fields = ("theme", "order", "title", "commentary", "commentary_preview", "counterpoint_suggestions")
     readonly_fields = ("commentary_preview", "counterpoint_suggestions")

@@ -101,8 +101,10 @@ def papers_in_full(request, papers) -> list[dict]:
     """Papers with their notes, sections and passages, in four queries however many."""
     papers = list(papers)
     passages = Passage.objects.select_related("paper", "section").order_by("ordinal")
-    sections = Section.objects.filter(paper__in=papers).order_by("ordinal").prefetch_related(
-        Prefetch("passages", queryset=passages)
+    sections = (
+        Section.objects.filter(paper__in=papers)
+        .order_by("ordinal")
+        .prefetch_related(Prefetch("passages", queryset=passages))
     )
     by_paper = defaultdict(list)
     for section in sections:
@@ -156,7 +158,13 @@ def themes_in_full(request, themes) -> list[dict]:
         data["contrasts"] = []
         papers = {}
         for contrast in theme.contrasts.all():
-            entry = {"order": contrast.order, "title": contrast.title, "commentary": contrast.commentary, "official": [], "critical": []}
+            entry = {
+                "order": contrast.order,
+                "title": contrast.title,
+                "commentary": contrast.commentary,
+                "official": [],
+                "critical": [],
+            }
             for cp in contrast.contrast_passages.all():
                 entry[cp.side].append(passage_data(request, cp.passage, notes[cp.passage_id]))
                 papers.setdefault(cp.passage.paper.slug, cp.passage.paper)
@@ -191,7 +199,9 @@ def paper(request, slug):
 
 @api_view
 def passage(request, slug, section_key, ordinal):
-    found = Passage.objects.select_related("paper", "section").get(paper__slug=slug, section__key=section_key, ordinal=ordinal)
+    found = Passage.objects.select_related("paper", "section").get(
+        paper__slug=slug, section__key=section_key, ordinal=ordinal
+    )
     return passage_data(request, found, found.editorial_notes.order_by("ordinal", "pk"))
 
 

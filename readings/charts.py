@@ -90,7 +90,9 @@ def term_panels(official, critical, base: str) -> list[Panel]:
                 label_x = GAP
                 bar_x = label_x + labels
                 number_x = bar_x + width + 4
-            bars.append(Bar(score, term_href(base, score.term), CHART_TOP + row * ROW_HEIGHT, label_x, bar_x, width, number_x))
+            bars.append(
+                Bar(score, term_href(base, score.term), CHART_TOP + row * ROW_HEIGHT, label_x, bar_x, width, number_x)
+            )
         panels.append(Panel(side, bars, height))
     return panels
 

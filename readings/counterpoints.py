@@ -12,6 +12,7 @@ rebuilt when the passages change.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import re
 import threading
@@ -29,22 +30,206 @@ from .models import Paper, Passage, Section
 # Text analysis: plain Python.
 
 STOP_WORDS = frozenset(
-    """a about above after again against all also although am among an and any are as at be because been before
-    being below between both but by can cannot could did do does doing down during each either etc even few for from
-    further had has have having he her here hers herself him himself his how however i if in into is it its itself
-    just let like many may me might more most much must my myself neither no nor not of off often on once one only or
-    other ought our ours ourselves out over own per rather same shall she should since so some such than that the
-    their theirs them themselves then there therefore these they this those though three through thus to too two
-    under until up upon us very via was we were what when where whether which while who whom whose why will with
-    within without would yet you your yours yourself yourselves first second third e g ie eg p pp cf ibid""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "although",
+        "am",
+        "among",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "cannot",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "etc",
+        "even",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "however",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "let",
+        "like",
+        "many",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "myself",
+        "neither",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "off",
+        "often",
+        "on",
+        "once",
+        "one",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "per",
+        "rather",
+        "same",
+        "shall",
+        "she",
+        "should",
+        "since",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "therefore",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "three",
+        "through",
+        "thus",
+        "to",
+        "too",
+        "two",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "via",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "yet",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "first",
+        "second",
+        "third",
+        "e",
+        "g",
+        "ie",
+        "eg",
+        "p",
+        "pp",
+        "cf",
+        "ibid",
+    ]
 )
 
 # Typographic quotes, apostrophes and dashes compared as their plain forms.
 TYPOGRAPHIC = (
-    ("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"), ("\u00b4", "'"), ("`", "'"),
-    ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'), ("\u201f", '"'), ("\u2033", '"'), ("\u00ab", '"'),
-    ("\u00bb", '"'), ("\u2010", "-"), ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"),
-    ("\u2015", "-"), ("\u2212", "-"), ("\u00ad", ""),
+    ("\u2018", "'"),
+    ("\u2019", "'"),
+    ("\u201a", "'"),
+    ("\u201b", "'"),
+    ("\u2032", "'"),
+    ("\u00b4", "'"),
+    ("`", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u201e", '"'),
+    ("\u201f", '"'),
+    ("\u2033", '"'),
+    ("\u00ab", '"'),
+    ("\u00bb", '"'),
+    ("\u2010", "-"),
+    ("\u2011", "-"),
+    ("\u2012", "-"),
+    ("\u2013", "-"),
+    ("\u2014", "-"),
+    ("\u2015", "-"),
+    ("\u2212", "-"),
+    ("\u00ad", ""),
 )
 # "(Nye, 2011, pp. 20-21)" and "[1, p.104]": who is cited is not what a passage is about.
 AUTHOR_YEAR_CITATION = re.compile(r"\([^()]*\b(?:1[89]|20)\d\d\b[^()]*\)")
@@ -125,15 +310,48 @@ def _cvc(word: str) -> bool:
 
 
 _STEP2 = (
-    ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("izer", "ize"), ("abli", "able"),
-    ("alli", "al"), ("entli", "ent"), ("eli", "e"), ("ousli", "ous"), ("ization", "ize"), ("ation", "ate"),
-    ("ator", "ate"), ("alism", "al"), ("iveness", "ive"), ("fulness", "ful"), ("ousness", "ous"), ("aliti", "al"),
-    ("iviti", "ive"), ("biliti", "ble"),
+    ("ational", "ate"),
+    ("tional", "tion"),
+    ("enci", "ence"),
+    ("anci", "ance"),
+    ("izer", "ize"),
+    ("abli", "able"),
+    ("alli", "al"),
+    ("entli", "ent"),
+    ("eli", "e"),
+    ("ousli", "ous"),
+    ("ization", "ize"),
+    ("ation", "ate"),
+    ("ator", "ate"),
+    ("alism", "al"),
+    ("iveness", "ive"),
+    ("fulness", "ful"),
+    ("ousness", "ous"),
+    ("aliti", "al"),
+    ("iviti", "ive"),
+    ("biliti", "ble"),
 )
 _STEP3 = (("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""), ("ness", ""))
 _STEP4 = (
-    "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism", "ate",
-    "iti", "ous", "ive", "ize",
+    "al",
+    "ance",
+    "ence",
+    "er",
+    "ic",
+    "able",
+    "ible",
+    "ant",
+    "ement",
+    "ment",
+    "ent",
+    "ion",
+    "ou",
+    "ism",
+    "ate",
+    "iti",
+    "ous",
+    "ive",
+    "ize",
 )
 
 
@@ -209,7 +427,7 @@ class Analyzer:
         for clause in CLAUSE_BREAK.split(text.lower()):
             stems = [known[w] if w in known else self._stem(w) for w in LOWER_WORD.findall(clause)]
             counts.update([s for s in stems if s])
-            counts.update([a + PHRASE_SEPARATOR + b for a, b in zip(stems, stems[1:]) if a and b and a != b])
+            counts.update([a + PHRASE_SEPARATOR + b for a, b in itertools.pairwise(stems) if a and b and a != b])
         if spellings is not None:
             self._spellings(text, spellings)
         return counts
@@ -307,7 +525,7 @@ class CounterpointIndex:
         }
         # stance -> term -> (document numbers, ascending; weights in the normalised document vector)
         self.postings: dict[str, dict[str, tuple[array, array]]] = defaultdict(dict)
-        for number, (document, counts) in enumerate(zip(candidates, term_counts)):
+        for number, (document, counts) in enumerate(zip(candidates, term_counts, strict=False)):
             vector = self.vector(counts)
             lists = self.postings[document.stance]
             for term, weight in vector.items():
@@ -342,7 +560,7 @@ class CounterpointIndex:
         query = self.vector(self.analyzer.terms(text, spellings))
         scores: dict[int, float] = defaultdict(float)
         for numbers, weights, weight, _ in self._matching_lists(query, stance):
-            for number, document_weight in zip(numbers, weights):
+            for number, document_weight in zip(numbers, weights, strict=False):
                 scores[number] += weight * document_weight
         scores.pop(self.numbers.get(exclude), None)
         best = heapq.nlargest(top, scores.items(), key=lambda item: (item[1], -item[0]))
@@ -451,9 +669,7 @@ def counterpoints_for_many(passages, top: int = 5) -> dict[int, list[Counterpoin
     if not passages:
         return {}
     index = current_index()
-    matches = {
-        p.pk: index.rank(p.text, p.paper.stance, top=top, exclude=p.pk) for p in passages
-    }
+    matches = {p.pk: index.rank(p.text, p.paper.stance, top=top, exclude=p.pk) for p in passages}
     wanted = {m.pk for found in matches.values() for m in found}
     by_pk = Passage.objects.select_related("paper", "section").in_bulk(wanted)
     return {
@@ -484,6 +700,4 @@ def contrast_suggestions_html(contrast, top: int = 5) -> str:
     for side in sides:
         side.suggestions = found[side.passage.pk]
     on_contrast = {side.passage.pk for side in sides}
-    return render_to_string(
-        "readings/_counterpoint_suggestions.html", {"sides": sides, "on_contrast": on_contrast}
-    )
+    return render_to_string("readings/_counterpoint_suggestions.html", {"sides": sides, "on_contrast": on_contrast})

@@ -65,12 +65,18 @@ class AnnotationForm(forms.ModelForm):
     class Meta:
         model = Annotation
         fields = ["quote", "start", "end", "body", "visibility", "seminar"]
-        labels = {"quote": "Quoted span (optional)", "body": "Your annotation (Markdown)", "visibility": "Who can see it"}
+        labels = {
+            "quote": "Quoted span (optional)",
+            "body": "Your annotation (Markdown)",
+            "visibility": "Who can see it",
+        }
         widgets = {
             "quote": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"quote": "Select words in the passage to fill this in, or paste them; leave empty for the whole passage."}
+        help_texts = {
+            "quote": "Select words in the passage to fill this in, or paste them; leave empty for the whole passage."
+        }
 
     def __init__(self, *args, user, passage, **kwargs):
         super().__init__(*args, **kwargs)

@@ -75,7 +75,15 @@ def apply_curation(parsed: ParsedPaper, curation: Curation) -> list[dict]:
                     rebuilt = ParsedPassage(kind=TABLE, text=rows, figure_text=passage.figure_text)
                     passage.figure_text = ""
                     section.passages.insert(i + 1, rebuilt)
-                    notes.append({"kind": EditorialNote.Kind.TABLE, "note": table["note"], "passage": rebuilt, "original": rebuilt.figure_text, "replacement": rows})
+                    notes.append(
+                        {
+                            "kind": EditorialNote.Kind.TABLE,
+                            "note": table["note"],
+                            "passage": rebuilt,
+                            "original": rebuilt.figure_text,
+                            "replacement": rows,
+                        }
+                    )
                     break
             else:
                 continue
@@ -112,9 +120,7 @@ def import_parsed(parsed: ParsedPaper, curation: Curation, source_name: str = ""
         raise IngestError("the source prints no title: give one with --title (it is marked as supplied)")
     slug = curation.slug or slugify(title)[:80]
 
-    paper, created = Paper.objects.get_or_create(
-        slug=slug, defaults={"title": title, "stance": curation.stance}
-    )
+    paper, _created = Paper.objects.get_or_create(slug=slug, defaults={"title": title, "stance": curation.stance})
     paper.source_file = source_name
     paper.title = title
     paper.title_supplied = curation.title_supplied
@@ -133,7 +139,7 @@ def import_parsed(parsed: ParsedPaper, curation: Curation, source_name: str = ""
     paper.sections.update(ordinal=F("ordinal") + 1_000_000)
     kept_passages: set[int] = set()
     sections = []
-    for ordinal, (key, parsed_section) in enumerate(zip(keys, parsed.sections), 1):
+    for ordinal, (key, parsed_section) in enumerate(zip(keys, parsed.sections, strict=False), 1):
         section = existing_sections.get(key) or Section(paper=paper, key=key)
         section.number, section.title = parsed_section.number, parsed_section.title
         section.level, section.ordinal, section.lang = parsed_section.level, ordinal, parsed_section.lang
@@ -167,25 +173,53 @@ def write_notes(paper: Paper, parsed: ParsedPaper, passages: list, curation: Cur
     paper.editorial_notes.filter(from_import=True).delete()
     notes = []
     for note in curation.notes:
-        notes.append(EditorialNote(paper=paper, kind=note["kind"], note=note["note"], original=note.get("original", ""), replacement=note.get("replacement", "")))
-    repaired = [f"{count} {REPAIR_DESCRIPTIONS[kind]}" for kind, count in parsed.repairs.items() if kind in REPAIR_DESCRIPTIONS and count]
+        notes.append(
+            EditorialNote(
+                paper=paper,
+                kind=note["kind"],
+                note=note["note"],
+                original=note.get("original", ""),
+                replacement=note.get("replacement", ""),
+            )
+        )
+    repaired = [
+        f"{count} {REPAIR_DESCRIPTIONS[kind]}"
+        for kind, count in parsed.repairs.items()
+        if kind in REPAIR_DESCRIPTIONS and count
+    ]
     if repaired:
         notes.append(
             EditorialNote(
                 paper=paper,
                 kind=EditorialNote.Kind.REPAIR,
-                note="Mechanical repair of the PDF extraction: " + "; ".join(repaired) + ". The words are the author’s.",
+                note="Mechanical repair of the PDF extraction: "
+                + "; ".join(repaired)
+                + ". The words are the author’s.",
             )
         )
     for fix in parsed.interventions:
         target = getattr(passages[fix.index], "saved", None)
         notes.append(
-            EditorialNote(paper=paper, passage=target, kind=fix.kind, original=fix.original, replacement=fix.replacement, note=fix.reason)
+            EditorialNote(
+                paper=paper,
+                passage=target,
+                kind=fix.kind,
+                original=fix.original,
+                replacement=fix.replacement,
+                note=fix.reason,
+            )
         )
     for note in curated_notes:
         target = getattr(note.get("passage"), "saved", None)
         notes.append(
-            EditorialNote(paper=paper, passage=target, kind=note["kind"], note=note["note"], original=note.get("original", ""), replacement=note.get("replacement", ""))
+            EditorialNote(
+                paper=paper,
+                passage=target,
+                kind=note["kind"],
+                note=note["note"],
+                original=note.get("original", ""),
+                replacement=note.get("replacement", ""),
+            )
         )
     for ordinal, note in enumerate(notes, 1):
         note.ordinal = ordinal

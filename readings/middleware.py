@@ -1,20 +1,9 @@
-"""Security headers Django does not set itself: a strict Content-Security-Policy."""
+"""Middleware of the reading room: sign-in required (when configured) and the anonymous page cache."""
 
 import hashlib
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-
-
-def content_security_policy(get_response):
-    policy = "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in settings.CONTENT_SECURITY_POLICY.items())
-
-    def middleware(request):
-        response = get_response(request)
-        response.headers.setdefault("Content-Security-Policy", policy)
-        return response
-
-    return middleware
 
 
 def require_login(get_response):
@@ -57,7 +46,11 @@ def anonymous_page_cache(get_response):
         ):
             return get_response(request)
         variant = "\n".join(
-            [request.get_full_path(), request.headers.get("HX-Request", ""), request.headers.get("HX-History-Restore-Request", "")]
+            [
+                request.get_full_path(),
+                request.headers.get("HX-Request", ""),
+                request.headers.get("HX-History-Restore-Request", ""),
+            ]
         )
         key = f"page:{ContentVersion.current()}:{hashlib.sha256(variant.encode()).hexdigest()}"
         response = cache.get(key)

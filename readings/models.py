@@ -1,9 +1,9 @@
 """The corpus (papers, sections, passages), the seminar layer (themes, contrasts) and annotations."""
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -33,9 +33,7 @@ class PaperManager(models.Manager.from_queryset(PaperQuerySet)):
 
 class Paper(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
-    source_file = models.CharField(
-        max_length=200, blank=True, help_text="The raw text this paper was imported from."
-    )
+    source_file = models.CharField(max_length=200, blank=True, help_text="The raw text this paper was imported from.")
     title = models.CharField(max_length=400)
     title_supplied = models.BooleanField(
         default=False, help_text="The source has no title page; the title is the editor's."
@@ -62,6 +60,9 @@ class Paper(models.Model):
     def __str__(self):
         return self.display_title
 
+    def get_absolute_url(self):
+        return reverse("readings:paper-detail", args=[self.slug])
+
     def natural_key(self):
         return (self.slug,)
 
@@ -74,9 +75,6 @@ class Paper(models.Model):
     def short_citation(self) -> str:
         who = self.authors or "Anonymous"
         return f"{who} ({self.year})" if self.year else who
-
-    def get_absolute_url(self):
-        return reverse("readings:paper-detail", args=[self.slug])
 
 
 class SectionManager(models.Manager):
@@ -106,6 +104,9 @@ class Section(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}".strip()
 
+    def get_absolute_url(self):
+        return reverse("readings:paper-detail", args=[self.paper.slug]) + f"#{self.key}"
+
     def natural_key(self):
         return (self.paper.slug, self.key)
 
@@ -114,9 +115,6 @@ class Section(models.Model):
     @property
     def heading(self) -> str:
         return f"{self.number} {self.title}".strip()
-
-    def get_absolute_url(self):
-        return reverse("readings:paper-detail", args=[self.paper.slug]) + f"#{self.key}"
 
 
 class PassageQuerySet(models.QuerySet):
@@ -128,12 +126,16 @@ class PassageQuerySet(models.QuerySet):
 
     def before(self, passage, count):
         """The `count` passages of the same paper just before `passage`, in reading order."""
-        earlier = Q(section__ordinal__lt=passage.section.ordinal) | Q(section=passage.section, ordinal__lt=passage.ordinal)
+        earlier = Q(section__ordinal__lt=passage.section.ordinal) | Q(
+            section=passage.section, ordinal__lt=passage.ordinal
+        )
         window = self.filter(earlier, paper_id=passage.paper_id).order_by("-section__ordinal", "-ordinal")[:count]
         return list(reversed(window.select_related("paper", "section")))
 
     def after(self, passage, count):
-        later = Q(section__ordinal__gt=passage.section.ordinal) | Q(section=passage.section, ordinal__gt=passage.ordinal)
+        later = Q(section__ordinal__gt=passage.section.ordinal) | Q(
+            section=passage.section, ordinal__gt=passage.ordinal
+        )
         window = self.filter(later, paper_id=passage.paper_id).order_by("section__ordinal", "ordinal")[:count]
         return list(window.select_related("paper", "section"))
 
@@ -182,6 +184,9 @@ class Passage(models.Model):
         self.paper_id = self.section.paper_id
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("readings:passage-detail", args=self.url_args)
+
     def natural_key(self):
         return (self.section.paper.slug, self.section.key, self.ordinal)
 
@@ -200,9 +205,6 @@ class Passage(models.Model):
     def stance(self) -> str:
         return self.paper.stance
 
-    def get_absolute_url(self):
-        return reverse("readings:passage-detail", args=self.url_args)
-
     @property
     def url_args(self):
         return [self.paper.slug, self.section.key, self.ordinal]
@@ -213,7 +215,9 @@ class Passage(models.Model):
         who = paper.authors or "[Author not named]"
         year = paper.year or "n.d."
         venue = f" {paper.venue}." if paper.venue else ""
-        return f"{who} ({year}). {paper.display_title}.{venue} {self.section.heading}, para. {self.ordinal}. {permalink}"
+        return (
+            f"{who} ({year}). {paper.display_title}.{venue} {self.section.heading}, para. {self.ordinal}. {permalink}"
+        )
 
     @property
     def table_rows(self) -> list[list[str]]:
@@ -288,11 +292,11 @@ class Theme(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("readings:theme-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     def contrasts_for_reading(self):
         """The contrasts in order, each with its passages, papers and sections, in three queries."""
@@ -334,8 +338,14 @@ class Contrast(models.Model):
         validate_sides(official, critical)
         self.contrast_passages.all().delete()
         ContrastPassage.objects.bulk_create(
-            [ContrastPassage(contrast=self, passage=p, side=Stance.OFFICIAL, order=i) for i, p in enumerate(official, 1)]
-            + [ContrastPassage(contrast=self, passage=p, side=Stance.CRITICAL, order=i) for i, p in enumerate(critical, 1)]
+            [
+                ContrastPassage(contrast=self, passage=p, side=Stance.OFFICIAL, order=i)
+                for i, p in enumerate(official, 1)
+            ]
+            + [
+                ContrastPassage(contrast=self, passage=p, side=Stance.CRITICAL, order=i)
+                for i, p in enumerate(critical, 1)
+            ]
         )
 
 
@@ -394,8 +404,6 @@ class Role(models.TextChoices):
     STUDENT = "student", "Student"
 
 
-
-
 class Seminar(models.Model):
     """People reading together: shared annotations are shared within a seminar."""
 
@@ -436,7 +444,11 @@ class AnnotationQuerySet(models.QuerySet):
 
     def for_display(self):
         instructor = Group.objects.filter(name=INSTRUCTORS_GROUP, user=OuterRef("author_id"))
-        return self.select_related("author", "seminar").annotate(by_instructor=Exists(instructor)).order_by("created", "pk")
+        return (
+            self.select_related("author", "seminar")
+            .annotate(by_instructor=Exists(instructor))
+            .order_by("created", "pk")
+        )
 
 
 class Annotation(models.Model):
@@ -455,7 +467,9 @@ class Annotation(models.Model):
     body_html = models.TextField(editable=False, blank=True)
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE)
     is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every edit: stale edits conflict.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every edit: stale edits conflict."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -468,7 +482,9 @@ class Annotation(models.Model):
                 condition=(Q(start__isnull=True, end__isnull=True) | Q(start__isnull=False, end__gt=models.F("start"))),
                 name="annotation_span_valid",
             ),
-            models.CheckConstraint(condition=Q(visibility__in=["private", "seminar"]), name="annotation_visibility_valid"),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["private", "seminar"]), name="annotation_visibility_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(visibility="private") | Q(seminar__isnull=False), name="annotation_shared_with_a_seminar"
             ),
@@ -529,6 +545,9 @@ class ContentVersion(models.Model):
     """One number that changes whenever anything a reader sees changes: cached pages key on it."""
 
     value = models.PositiveBigIntegerField(default=1)
+
+    def __str__(self):
+        return f"content version {self.value}"
 
     @classmethod
     def current(cls) -> int:

@@ -32,5 +32,7 @@ def role_group(role: str) -> Group:
     """The role's group with its permissions, made again if a flush or restore lost it."""
     group, created = Group.objects.get_or_create(name=role)
     if created or not group.permissions.exists():
-        group.permissions.set(Permission.objects.filter(content_type__app_label="readings", codename__in=codenames(role)))
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="readings", codename__in=codenames(role))
+        )
     return group

@@ -175,7 +175,10 @@ def _search_sqlite(parsed, passages, limit):
             [*filter_params, RANK_WINDOW, limit],
         )
         ranked = [rowid for (rowid,) in cursor.fetchall()]
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)", [*filter_params, RANK_WINDOW + 1])
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)",
+            [*filter_params, RANK_WINDOW + 1],
+        )
         total = cursor.fetchone()[0]
     by_id = Passage.objects.with_context().in_bulk(ranked)
     hits = [SearchHit(by_id[rowid], excerpt(by_id[rowid].text, parsed)) for rowid in ranked if rowid in by_id]
@@ -203,7 +206,11 @@ def excerpt(text: str, parsed: ParsedQuery) -> SafeString:
     words = {folded(word) for phrase in parsed.phrases for word in phrase}
     prefix = folded(parsed.prefix)
     tokens = list(WORD.finditer(text))
-    hits = [i for i, token in enumerate(tokens) if (w := folded(token.group())) in words or (prefix and w.startswith(prefix))]
+    hits = [
+        i
+        for i, token in enumerate(tokens)
+        if (w := folded(token.group())) in words or (prefix and w.startswith(prefix))
+    ]
     first = best_window(tokens, hits)
     window = tokens[first : first + SNIPPET_TOKENS]
     if not window:
@@ -280,7 +287,9 @@ def _search_postgresql(parsed, passages, limit):
         )
         .order_by("-rank", "id")[:limit]
     )
-    hits = [SearchHit(passage, escape_snippet(passage.headline.replace(LESS_THAN, "<"), passage.text)) for passage in page]
+    hits = [
+        SearchHit(passage, escape_snippet(passage.headline.replace(LESS_THAN, "<"), passage.text)) for passage in page
+    ]
     return hits, matching[: RANK_WINDOW + 1].count()
 
 

@@ -92,7 +92,8 @@ def build(version) -> TermIndex:
         if is_english(p)
     )
     counted = {
-        stance: terms.count_terms(s.text for s in sources if s.stance == stance) for stance in (Stance.OFFICIAL, Stance.CRITICAL)
+        stance: terms.count_terms(s.text for s in sources if s.stance == stance)
+        for stance in (Stance.OFFICIAL, Stance.CRITICAL)
     }
     (uni_i, bi_i), (uni_j, bi_j) = counted[Stance.OFFICIAL], counted[Stance.CRITICAL]
     # Words and two-word phrases are two vocabularies, each its own multinomial: a phrase does

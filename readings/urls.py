@@ -13,7 +13,9 @@ urlpatterns = [
     path("papers/<slug:slug>/", views.paper_detail, name="paper-detail"),
     path("papers/<slug:slug>/sections/<str:section_key>/", views.section_detail, name="section-detail"),
     path("papers/<slug:slug>/<str:section_key>/<int:ordinal>/", views.passage_detail, name="passage-detail"),
-    path("papers/<slug:slug>/<str:section_key>/<int:ordinal>/context/", views.passage_in_context, name="passage-context"),
+    path(
+        "papers/<slug:slug>/<str:section_key>/<int:ordinal>/context/", views.passage_in_context, name="passage-context"
+    ),
     path(
         "papers/<slug:slug>/<str:section_key>/<int:ordinal>/counterpoints/",
         views.passage_counterpoints,

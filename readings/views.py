@@ -16,7 +16,17 @@ from django.views.decorators.vary import vary_on_headers
 
 from . import charts, term_index
 from .forms import AnnotationEditForm, AnnotationForm, ReplyForm, SearchForm
-from .models import Annotation, AnnotationRevision, ContrastPassage, EditorialNote, Paper, Passage, Section, Stance, Theme
+from .models import (
+    Annotation,
+    AnnotationRevision,
+    ContrastPassage,
+    EditorialNote,
+    Paper,
+    Passage,
+    Section,
+    Stance,
+    Theme,
+)
 from .search import search_passages
 from .terms import parse_term
 
@@ -48,7 +58,9 @@ def paper_list(request):
     stance = request.GET.get("stance") if request.GET.get("stance") in Stance.values else ""
     papers = Paper.objects.filter(stance=stance) if stance else Paper.objects.all()
     page = Paginator(papers, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "readings/paper_list.html", {"page": page, "stance": stance, "stances": Stance.choices})
+    return TemplateResponse(
+        request, "readings/paper_list.html", {"page": page, "stance": stance, "stances": Stance.choices}
+    )
 
 
 @require_GET
@@ -60,7 +72,9 @@ def theme_list(request):
 @require_GET
 def paper_detail(request, slug):
     paper = get_object_or_404(Paper, slug=slug)
-    published_uses = ContrastPassage.objects.filter(contrast__theme__is_published=True).select_related("contrast__theme")
+    published_uses = ContrastPassage.objects.filter(contrast__theme__is_published=True).select_related(
+        "contrast__theme"
+    )
     passages = (
         Passage.objects.filter(paper=paper)
         .order_by("ordinal")
@@ -216,7 +230,8 @@ def theme_handout(request, slug):
     theme = get_object_or_404(readable_themes(request.user), slug=slug)
     contrasts = theme.contrasts_for_reading()
     text = render_to_string(
-        "readings/theme_handout.md", {"theme": theme, "contrasts": contrasts, "site": request.build_absolute_uri("/")[:-1]}
+        "readings/theme_handout.md",
+        {"theme": theme, "contrasts": contrasts, "site": request.build_absolute_uri("/")[:-1]},
     )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{theme.slug}.md"'
@@ -234,10 +249,14 @@ def compare(request):
     left = next((p for p in official if p.slug == request.GET.get("official")), official[0] if official else None)
     right = next((p for p in critical if p.slug == request.GET.get("critical")), critical[0] if critical else None)
     chosen = [p for p in (left, right) if p]
-    passages = Passage.objects.filter(paper__in=chosen).select_related("section").order_by("section__ordinal", "ordinal")
+    passages = (
+        Passage.objects.filter(paper__in=chosen).select_related("section").order_by("section__ordinal", "ordinal")
+    )
     sections = {p.pk: [] for p in chosen}
-    for section in Section.objects.filter(paper__in=chosen).order_by("ordinal").prefetch_related(
-        Prefetch("passages", queryset=passages.order_by("ordinal"))
+    for section in (
+        Section.objects.filter(paper__in=chosen)
+        .order_by("ordinal")
+        .prefetch_related(Prefetch("passages", queryset=passages.order_by("ordinal")))
     ):
         sections[section.paper_id].append(section)
     columns = [(paper, sections[paper.pk]) for paper in chosen]
@@ -245,7 +264,9 @@ def compare(request):
     if request.htmx and not request.htmx.history_restore_request:
         template += "#columns"
     return TemplateResponse(
-        request, template, {"official": official, "critical": critical, "left": left, "right": right, "columns": columns}
+        request,
+        template,
+        {"official": official, "critical": critical, "left": left, "right": right, "columns": columns},
     )
 
 
@@ -333,13 +354,13 @@ def annotation_reply(request, pk):
         return HttpResponseBadRequest("A reply needs some text.")
     # A reply is seen by exactly those who see what it answers.
     Annotation.objects.create(
-            passage=parent.passage,
-            author=request.user,
-            parent=parent,
-            visibility=parent.visibility,
-            seminar=parent.seminar,
-            body=form.cleaned_data["body"],
-        )
+        passage=parent.passage,
+        author=request.user,
+        parent=parent,
+        visibility=parent.visibility,
+        seminar=parent.seminar,
+        body=form.cleaned_data["body"],
+    )
     return annotation_done(request, parent)
 
 
@@ -439,7 +460,9 @@ def theme_map(request):
         for paper in papers:
             cell = found.get((theme.pk, paper.pk), {"count": 0, "first_contrast": None})
             level = charts.shade_level(cell["count"], largest)
-            row.append({"paper": paper, "count": cell["count"], "first_contrast": cell["first_contrast"], "level": level})
+            row.append(
+                {"paper": paper, "count": cell["count"], "first_contrast": cell["first_contrast"], "level": level}
+            )
         rows.append({"theme": theme, "cells": row, "total": sum(c["count"] for c in row)})
     context = {
         "papers": papers,

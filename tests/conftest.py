@@ -14,13 +14,16 @@ def official_paper(db):
 
 @pytest.fixture
 def critical_paper(db):
-    return Paper.objects.create(slug="critical", title="A Critical Paper", authors="A. Critic", year=2015, stance=Stance.CRITICAL)
+    return Paper.objects.create(
+        slug="critical", title="A Critical Paper", authors="A. Critic", year=2015, stance=Stance.CRITICAL
+    )
 
 
 def make_passages(paper, count=2, key="intro"):
     section = Section.objects.create(paper=paper, key=key, title="Introduction", ordinal=1)
     return [
-        Passage.objects.create(section=section, ordinal=i, text=f"{paper.title} passage {i}.") for i in range(1, count + 1)
+        Passage.objects.create(section=section, ordinal=i, text=f"{paper.title} passage {i}.")
+        for i in range(1, count + 1)
     ]
 
 
@@ -36,7 +39,9 @@ def critical_passage(critical_paper):
 
 @pytest.fixture
 def theme(db):
-    return Theme.objects.create(slug="definitions", title="Definitions", question="What is it?", order=1, introduction="An *intro*.")
+    return Theme.objects.create(
+        slug="definitions", title="Definitions", question="What is it?", order=1, introduction="An *intro*."
+    )
 
 
 @pytest.fixture

@@ -8,7 +8,13 @@ pytestmark = pytest.mark.django_db
 
 
 def passage_form(passage, **changes):
-    data = {"kind": passage.kind, "text": passage.text, "lang": passage.lang, "figure_text": passage.figure_text, "correction_note": ""}
+    data = {
+        "kind": passage.kind,
+        "text": passage.text,
+        "lang": passage.lang,
+        "figure_text": passage.figure_text,
+        "correction_note": "",
+    }
     return {**data, **changes}
 
 
@@ -22,7 +28,11 @@ def test_correcting_a_passage_needs_a_reason_and_leaves_a_visible_note(client, a
 
     client.post(url, passage_form(official_passage, text="Corrected text.", correction_note="Misprint in the source."))
     note = EditorialNote.objects.get(passage=official_passage, kind="correction")
-    assert (note.original, note.replacement, note.note) == ("An Official Paper passage 1.", "Corrected text.", "Misprint in the source.")
+    assert (note.original, note.replacement, note.note) == (
+        "An Official Paper passage 1.",
+        "Corrected text.",
+        "Misprint in the source.",
+    )
     page = client.get(official_passage.paper.get_absolute_url()).content.decode()
     assert "Misprint in the source." in page
 
@@ -44,10 +54,17 @@ def test_theme_admin_previews_the_sanitized_introduction(client, admin_user_, co
 def test_contrast_admin_refuses_an_empty_side(client, instructor, contrast, official_passage):
     client.force_login(instructor)
     data = {
-        "theme": contrast.theme.pk, "order": 5, "title": "New", "commentary": "",
-        "contrast_passages-TOTAL_FORMS": "1", "contrast_passages-INITIAL_FORMS": "0",
-        "contrast_passages-MIN_NUM_FORMS": "0", "contrast_passages-MAX_NUM_FORMS": "1000",
-        "contrast_passages-0-side": "official", "contrast_passages-0-passage": official_passage.pk, "contrast_passages-0-order": "1",
+        "theme": contrast.theme.pk,
+        "order": 5,
+        "title": "New",
+        "commentary": "",
+        "contrast_passages-TOTAL_FORMS": "1",
+        "contrast_passages-INITIAL_FORMS": "0",
+        "contrast_passages-MIN_NUM_FORMS": "0",
+        "contrast_passages-MAX_NUM_FORMS": "1000",
+        "contrast_passages-0-side": "official",
+        "contrast_passages-0-passage": official_passage.pk,
+        "contrast_passages-0-order": "1",
     }
     response = client.post("/admin/readings/contrast/add/", data)
     assert response.status_code == 200
@@ -58,11 +75,20 @@ def test_contrast_admin_refuses_an_empty_side(client, instructor, contrast, offi
 def test_instructor_builds_a_contrast_in_the_admin(client, instructor, theme, official_passage, critical_passage):
     client.force_login(instructor)
     data = {
-        "theme": theme.pk, "order": 1, "title": "Built", "commentary": "Both *define* it.",
-        "contrast_passages-TOTAL_FORMS": "2", "contrast_passages-INITIAL_FORMS": "0",
-        "contrast_passages-MIN_NUM_FORMS": "0", "contrast_passages-MAX_NUM_FORMS": "1000",
-        "contrast_passages-0-side": "official", "contrast_passages-0-passage": official_passage.pk, "contrast_passages-0-order": "1",
-        "contrast_passages-1-side": "critical", "contrast_passages-1-passage": critical_passage.pk, "contrast_passages-1-order": "1",
+        "theme": theme.pk,
+        "order": 1,
+        "title": "Built",
+        "commentary": "Both *define* it.",
+        "contrast_passages-TOTAL_FORMS": "2",
+        "contrast_passages-INITIAL_FORMS": "0",
+        "contrast_passages-MIN_NUM_FORMS": "0",
+        "contrast_passages-MAX_NUM_FORMS": "1000",
+        "contrast_passages-0-side": "official",
+        "contrast_passages-0-passage": official_passage.pk,
+        "contrast_passages-0-order": "1",
+        "contrast_passages-1-side": "critical",
+        "contrast_passages-1-passage": critical_passage.pk,
+        "contrast_passages-1-order": "1",
     }
     assert client.post("/admin/readings/contrast/add/", data).status_code == 302
     contrast = Contrast.objects.get(title="Built")
@@ -74,14 +100,23 @@ def test_passage_autocomplete_finds_passages_by_their_words(client, instructor, 
     client.force_login(instructor)
     response = client.get(
         "/admin/autocomplete/",
-        {"term": "Official Paper passage 1", "app_label": "readings", "model_name": "contrastpassage", "field_name": "passage"},
+        {
+            "term": "Official Paper passage 1",
+            "app_label": "readings",
+            "model_name": "contrastpassage",
+            "field_name": "passage",
+        },
     )
     assert response.status_code == 200
     assert [r["id"] for r in response.json()["results"]] == [str(official_passage.pk)]
 
 
-def test_moderators_hide_annotations_from_the_reading_room(client, admin_user_, student, classmate, seminar, official_passage):
-    note = Annotation.objects.create(passage=official_passage, author=student, body="Rude.", visibility="seminar", seminar=seminar)
+def test_moderators_hide_annotations_from_the_reading_room(
+    client, admin_user_, student, classmate, seminar, official_passage
+):
+    note = Annotation.objects.create(
+        passage=official_passage, author=student, body="Rude.", visibility="seminar", seminar=seminar
+    )
     client.force_login(admin_user_)
     client.post("/admin/readings/annotation/", {"action": "hide", "_selected_action": [note.pk]})
     note.refresh_from_db()

@@ -11,8 +11,32 @@ from readings.models import Contrast, EditorialNote, Paper, Passage, Section, St
 
 pytestmark = pytest.mark.django_db
 
-PAPER_FIELDS = {"slug", "title", "display_title", "title_supplied", "authors", "year", "venue", "doi", "url", "stance", "language", "links"}
-PASSAGE_FIELDS = {"key", "paper", "section", "ordinal", "kind", "text", "lang", "figure_text", "editorial_notes", "links"}
+PAPER_FIELDS = {
+    "slug",
+    "title",
+    "display_title",
+    "title_supplied",
+    "authors",
+    "year",
+    "venue",
+    "doi",
+    "url",
+    "stance",
+    "language",
+    "links",
+}
+PASSAGE_FIELDS = {
+    "key",
+    "paper",
+    "section",
+    "ordinal",
+    "kind",
+    "text",
+    "lang",
+    "figure_text",
+    "editorial_notes",
+    "links",
+}
 THEME_FIELDS = {"slug", "title", "question", "order", "links"}
 NOT_FOUND = {"error": "not found"}
 
@@ -39,18 +63,30 @@ def test_papers_lists_every_paper_with_its_title_as_displayed(client, official_p
     assert set(papers["official"]) == PAPER_FIELDS
     assert papers["official"]["title_supplied"] is True and papers["official"]["display_title"] == "[An Official Paper]"
     assert papers["critical"]["title_supplied"] is False and papers["critical"]["display_title"] == "A Critical Paper"
-    assert papers["critical"]["links"] == {"self": "http://testserver/api/papers/critical/", "html": "http://testserver/papers/critical/"}
+    assert papers["critical"]["links"] == {
+        "self": "http://testserver/api/papers/critical/",
+        "html": "http://testserver/papers/critical/",
+    }
 
 
 def test_a_paper_comes_with_its_sections_passages_and_notes(client, official_passage):
     EditorialNote.objects.create(paper=official_passage.paper, kind="metadata", note="No author named.")
-    EditorialNote.objects.create(paper=official_passage.paper, passage=official_passage, kind="ocr", original="0f", replacement="of", note="OCR.")
+    EditorialNote.objects.create(
+        paper=official_passage.paper, passage=official_passage, kind="ocr", original="0f", replacement="of", note="OCR."
+    )
     data = get_json(client, "/api/papers/official/")
     assert set(data) == PAPER_FIELDS | {"abstract", "editorial_notes", "sections"}
-    assert data["editorial_notes"] == [{"kind": "metadata", "original": "", "replacement": "", "note": "No author named."}]
+    assert data["editorial_notes"] == [
+        {"kind": "metadata", "original": "", "replacement": "", "note": "No author named."}
+    ]
     (section,) = data["sections"]
     assert {k: section[k] for k in ("key", "title", "heading", "level", "ordinal", "lang")} == {
-        "key": "intro", "title": "Introduction", "heading": "Introduction", "level": 1, "ordinal": 1, "lang": ""
+        "key": "intro",
+        "title": "Introduction",
+        "heading": "Introduction",
+        "level": 1,
+        "ordinal": 1,
+        "lang": "",
     }
     first, second = section["passages"]
     assert set(first) == PASSAGE_FIELDS
@@ -64,7 +100,12 @@ def test_a_paper_comes_with_its_sections_passages_and_notes(client, official_pas
 def test_a_passage_by_its_key(client, critical_passage):
     data = get_json(client, "/api/passages/critical/intro/1/")
     assert set(data) == PASSAGE_FIELDS
-    assert (data["key"], data["paper"], data["section"], data["ordinal"]) == ("critical/intro/1", "critical", "intro", 1)
+    assert (data["key"], data["paper"], data["section"], data["ordinal"]) == (
+        "critical/intro/1",
+        "critical",
+        "intro",
+        1,
+    )
     assert data["links"]["self"] == "http://testserver/api/passages/critical/intro/1/"
 
 
@@ -85,7 +126,11 @@ def test_a_theme_with_its_contrasts_sides_and_papers(client, contrast, official_
     assert set(data) == THEME_FIELDS | {"introduction", "contrasts", "papers"}
     assert data["introduction"] == "An *intro*."
     (only,) = data["contrasts"]
-    assert {k: only[k] for k in ("order", "title", "commentary")} == {"order": 1, "title": "Two views", "commentary": "They differ."}
+    assert {k: only[k] for k in ("order", "title", "commentary")} == {
+        "order": 1,
+        "title": "Two views",
+        "commentary": "They differ.",
+    }
     assert [p["key"] for p in only["official"]] == [official_passage.key]
     assert [p["key"] for p in only["critical"]] == [critical_passage.key]
     assert only["critical"][0]["text"] == critical_passage.text
@@ -139,7 +184,9 @@ def test_corpus_json_holds_everything_a_reader_can_see(client, corpus):
     )
     assert notes == EditorialNote.objects.count()
     assert [t["slug"] for t in data["themes"]] == list(Theme.objects.published().values_list("slug", flat=True))
-    theme_keys = {p["key"] for t in data["themes"] for c in t["contrasts"] for side in ("official", "critical") for p in c[side]}
+    theme_keys = {
+        p["key"] for t in data["themes"] for c in t["contrasts"] for side in ("official", "critical") for p in c[side]
+    }
     assert theme_keys <= set(keys)
 
 
@@ -199,7 +246,9 @@ def queries(client, url):
     return len(captured)
 
 
-def test_every_endpoint_costs_the_same_queries_however_large_the_data(client, contrast, official_passage, critical_passage):
+def test_every_endpoint_costs_the_same_queries_however_large_the_data(
+    client, contrast, official_passage, critical_passage
+):
     small = {url: queries(client, url) for url in ENDPOINTS}
     grow(official_passage, critical_passage)
     grown = {url: queries(client, url) for url in ENDPOINTS}

@@ -13,6 +13,7 @@ from readings.models import ContentVersion, Contrast, Passage, Section, Stance
 
 HTMX = {"HX-Request": "true"}
 
+
 def official(pk, text, **kwargs):
     return Document(pk, Stance.OFFICIAL, text, **kwargs)
 
@@ -37,17 +38,32 @@ def fresh_index():
 
 def test_porter_stemmer_matches_the_published_examples():
     examples = {
-        "caresses": "caress", "ponies": "poni", "motoring": "motor", "hopping": "hop", "relational": "relat",
-        "conditional": "condit", "hopefulness": "hope", "adjustment": "adjust", "infiltration": "infiltr",
-        "securities": "secur", "cultural": "cultur", "culture": "cultur",
+        "caresses": "caress",
+        "ponies": "poni",
+        "motoring": "motor",
+        "hopping": "hop",
+        "relational": "relat",
+        "conditional": "condit",
+        "hopefulness": "hope",
+        "adjustment": "adjust",
+        "infiltration": "infiltr",
+        "securities": "secur",
+        "cultural": "cultur",
+        "culture": "cultur",
     }
     assert {word: stem(word) for word in examples} == examples
 
 
 def test_only_passages_of_the_other_stance_are_ranked():
-    query = official(1, "Western cultural infiltration threatens our cultural security and national cohesion in this new era.")
-    same_stance = official(2, "Western cultural infiltration threatens cultural security and national cohesion, as we said before.")
-    other_stance = critical(3, "Chinese analysts describe cultural infiltration as a threat to cultural security and cohesion.")
+    query = official(
+        1, "Western cultural infiltration threatens our cultural security and national cohesion in this new era."
+    )
+    same_stance = official(
+        2, "Western cultural infiltration threatens cultural security and national cohesion, as we said before."
+    )
+    other_stance = critical(
+        3, "Chinese analysts describe cultural infiltration as a threat to cultural security and cohesion."
+    )
     index = CounterpointIndex([query, same_stance, other_stance])
     assert ranked(index, query) == [3]
     assert set(ranked(index, other_stance)) == {1, 2}
@@ -67,12 +83,28 @@ def test_a_shared_phrase_beats_a_shared_common_word():
 
 
 def test_references_captions_other_languages_and_short_passages_are_never_suggested():
-    query = official(1, "Confucius Institutes have spread the Chinese language and Chinese culture widely abroad in recent years.")
-    body = critical(2, "Confucius Institutes are the best known institutions of Chinese cultural diplomacy in the world today.")
+    query = official(
+        1, "Confucius Institutes have spread the Chinese language and Chinese culture widely abroad in recent years."
+    )
+    body = critical(
+        2, "Confucius Institutes are the best known institutions of Chinese cultural diplomacy in the world today."
+    )
     excluded = [
-        critical(3, "Liu X. Confucius Institutes and Chinese cultural diplomacy: a great leap outward? London: Routledge, 2019.", kind="reference"),
-        critical(4, "Figure 2 Confucius Institutes and Chinese cultural diplomacy across the world, by region and by year", kind="caption"),
-        critical(5, "Confucius Institutes and Chinese cultural diplomacy, as the abstract says again in another language", language="ru"),
+        critical(
+            3,
+            "Liu X. Confucius Institutes and Chinese cultural diplomacy: a great leap outward? London: Routledge, 2019.",
+            kind="reference",
+        ),
+        critical(
+            4,
+            "Figure 2 Confucius Institutes and Chinese cultural diplomacy across the world, by region and by year",
+            kind="caption",
+        ),
+        critical(
+            5,
+            "Confucius Institutes and Chinese cultural diplomacy, as the abstract says again in another language",
+            language="ru",
+        ),
         critical(6, "Confucius Institutes and Chinese cultural diplomacy."),
     ]
     index = CounterpointIndex([query, body, *excluded])
@@ -82,17 +114,27 @@ def test_references_captions_other_languages_and_short_passages_are_never_sugges
 
 
 def test_unrelated_passages_and_the_passage_itself_are_not_suggested():
-    query = critical(1, "Regime legitimacy depends on consent, on justification by shared beliefs, and on legality of rule.")
-    unrelated = official(2, "Tourism years were organised with Russia and with many other partner countries across the continent.")
+    query = critical(
+        1, "Regime legitimacy depends on consent, on justification by shared beliefs, and on legality of rule."
+    )
+    unrelated = official(
+        2, "Tourism years were organised with Russia and with many other partner countries across the continent."
+    )
     related = official(3, "The legitimacy of the state rests on the consent of the governed people and on the law.")
     index = CounterpointIndex([query, unrelated, related])
     assert ranked(index, query) == [3]
 
 
 def test_shared_terms_say_why_as_the_passage_writes_them():
-    query = official(1, "Our Confucius Institutes promote cultural security abroad. Cultural security matters to every nation.")
-    other = critical(2, "The Confucius Institutes and the official discourse of cultural security are both studied in this article.")
-    unrelated = critical(3, "Something else entirely, about trade and tariffs and shipping costs between many ports today.")
+    query = official(
+        1, "Our Confucius Institutes promote cultural security abroad. Cultural security matters to every nation."
+    )
+    other = critical(
+        2, "The Confucius Institutes and the official discourse of cultural security are both studied in this article."
+    )
+    unrelated = critical(
+        3, "Something else entirely, about trade and tariffs and shipping costs between many ports today."
+    )
     index = CounterpointIndex([query, other, unrelated])
     shared = index.rank(query.text, query.stance)[0].shared_terms
     assert "Confucius Institutes" in shared and "cultural security" in shared
@@ -100,7 +142,7 @@ def test_shared_terms_say_why_as_the_passage_writes_them():
 
 
 def test_fragments_compare_without_case_spacing_or_typographic_quotes():
-    assert comparable("China\u2019s  “Cultural\nSecurity”") == comparable("china's \"cultural security\"")
+    assert comparable("China\u2019s  “Cultural\nSecurity”") == comparable('china\'s "cultural security"')
 
 
 # The cache and the database ---------------------------------------------------------------------
@@ -175,7 +217,7 @@ def test_command_prints_json(corpus, capsys):
 
 def test_command_ignores_case_spacing_and_typographic_quotes(corpus, capsys):
     # The source prints “cultural soft power” with curly quotes and an apostrophe as ’.
-    call_command("counterparts", "improving the soft power of national culture\"", "--json")
+    call_command("counterparts", 'improving the soft power of national culture"', "--json")
     records = json.loads(capsys.readouterr().out)
     assert records and all(r["paper"] in ("edney-2015", "assyl-dauyen-2025") for r in records)
 
@@ -242,7 +284,9 @@ def test_counterpoints_query_count_does_not_grow(client, small_corpus):
     critical_section = Section.objects.get(paper__slug="critical", key="body")
     for n in range(10, 30):
         section = critical_section if n % 2 else official_section
-        Passage.objects.create(section=section, ordinal=n, text=f"Cultural security and cultural infiltration, note {n}.")
+        Passage.objects.create(
+            section=section, ordinal=n, text=f"Cultural security and cultural infiltration, note {n}."
+        )
     client.get(url)
     assert queries_for(client, url) == small
     assert small <= 6
@@ -282,20 +326,34 @@ def test_admin_add_page_explains_when_suggestions_appear(client, admin_user_):
 # contrasts are an input of the ranking; they only measure it.
 READER_PAIRS = [
     ("cultural-power-strategy/3-1/2", "assyl-dauyen-2025/literature-review/1"),  # Nye's definition
-    ("promoting-cultural-soft-power/the-theory-of-peaceful-diplomacy-has-been-recognized-by-the-/1",
-     "assyl-dauyen-2025/results/2"),  # peaceful diplomacy / "peaceful rise" and the China threat
-    ("promoting-cultural-soft-power/to-strengthen-the-reform-of-the-political-system-of-the-soci/2",
-     "edney-2015/soft-power-and-cultural-security/2"),  # "oppose bourgeois liberalization" / democracy as a threat
-    ("promoting-cultural-soft-power/to-strengthen-the-reform-of-the-political-system-of-the-soci/3",
-     "edney-2015/conclusion/2"),  # no Western political model / the ideological outsider
-    ("cultural-soft-power-international-communication/4-2/2",
-     "edney-2015/national-security-regime-security-and-soft-power/5"),  # political identity / regime legitimacy
-    ("cultural-soft-power-international-communication/3-1/1",
-     "edney-2015/soft-power-and-cultural-security/6"),  # absorbing foreign culture / openness and security
-    ("cultural-soft-power-international-communication/5/1",
-     "edney-2015/soft-power-and-cultural-security/9"),  # inculcating ideology / propaganda campaigns
-    ("promoting-cultural-soft-power/to-strengthen-independent-innovation-and-to-increase-the-vit/3",
-     "edney-2015/cultural-security-in-china/6"),  # cultural trade deficit / failing to transmit cultural products
+    (
+        "promoting-cultural-soft-power/the-theory-of-peaceful-diplomacy-has-been-recognized-by-the-/1",
+        "assyl-dauyen-2025/results/2",
+    ),  # peaceful diplomacy / "peaceful rise" and the China threat
+    (
+        "promoting-cultural-soft-power/to-strengthen-the-reform-of-the-political-system-of-the-soci/2",
+        "edney-2015/soft-power-and-cultural-security/2",
+    ),  # "oppose bourgeois liberalization" / democracy as a threat
+    (
+        "promoting-cultural-soft-power/to-strengthen-the-reform-of-the-political-system-of-the-soci/3",
+        "edney-2015/conclusion/2",
+    ),  # no Western political model / the ideological outsider
+    (
+        "cultural-soft-power-international-communication/4-2/2",
+        "edney-2015/national-security-regime-security-and-soft-power/5",
+    ),  # political identity / regime legitimacy
+    (
+        "cultural-soft-power-international-communication/3-1/1",
+        "edney-2015/soft-power-and-cultural-security/6",
+    ),  # absorbing foreign culture / openness and security
+    (
+        "cultural-soft-power-international-communication/5/1",
+        "edney-2015/soft-power-and-cultural-security/9",
+    ),  # inculcating ideology / propaganda campaigns
+    (
+        "promoting-cultural-soft-power/to-strengthen-independent-innovation-and-to-increase-the-vit/3",
+        "edney-2015/cultural-security-in-china/6",
+    ),  # cultural trade deficit / failing to transmit cultural products
     ("cultural-power-strategy/abstract/1", "edney-2015/introduction/1"),  # the Party's programme and the China Dream
     ("cultural-soft-power-international-communication/abstract/1", "edney-2015/abstract/1"),  # national cohesion
 ]

@@ -1,5 +1,7 @@
 """The import_paper command as an editor uses it: files in, papers out, bad input refused."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -30,7 +32,7 @@ def source(tmp_path):
 
 
 def run_import(path, *args):
-    call_command("import_paper", str(path), *args, stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    call_command("import_paper", str(path), *args, stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def test_import_builds_sections_and_passages(source):
@@ -38,7 +40,11 @@ def test_import_builds_sections_and_passages(source):
     paper = Paper.objects.get()
     assert paper.display_title == "[On Cultural Security]"
     assert paper.stance == Stance.OFFICIAL
-    assert [s.heading for s in paper.sections.order_by("ordinal")] == ["Abstract", "1 Introduction", "2 Cultural Security"]
+    assert [s.heading for s in paper.sections.order_by("ordinal")] == [
+        "Abstract",
+        "1 Introduction",
+        "2 Cultural Security",
+    ]
     assert paper.abstract.startswith("This paper studies cultural soft power")
     assert Passage.objects.get(section__key="2").text.startswith("Western countries took cultural infiltration")
 
@@ -82,7 +88,7 @@ def test_reimport_that_would_drop_a_used_passage_is_refused_and_changes_nothing(
 
 
 @pytest.mark.parametrize(
-    "content, message",
+    ("content", "message"),
     [
         (b"", "empty"),
         (b"   \n\n", "empty"),

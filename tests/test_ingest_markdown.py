@@ -24,6 +24,7 @@ def doc(*parts):
 
 # --------------------------------------------------------------------------- synthetic
 
+
 def test_all_caps_heading_becomes_title_case():
     paper = parse_markdown_paper(doc("## **MATERIALS AND METHODS**", "Text."))
     assert paper.sections[0].title == "Materials and Methods"
@@ -41,23 +42,44 @@ def test_heading_trailing_colon_stripped():
 
 def test_heading_number_split_off_and_sets_level():
     paper = parse_markdown_paper(doc("## 2 Methods", "Text.", "## 2.1 Data", "More."))
-    assert [(s.number, s.title, s.level) for s in paper.sections] == [
-        ("2", "Methods", 1), ("2.1", "Data", 2)]
+    assert [(s.number, s.title, s.level) for s in paper.sections] == [("2", "Methods", 1), ("2.1", "Data", 2)]
 
 
 def test_inconsistent_hash_counts_of_conventional_sections_are_all_level_1():
-    paper = parse_markdown_paper(doc(
-        "### **INTRODUCTION**", "Text.", "#### *Literature review*", "Text.",
-        "## METHODOLOGY", "Text.", "#### **ACKNOWLEDGEMENTS**", "Text."))
+    paper = parse_markdown_paper(
+        doc(
+            "### **INTRODUCTION**",
+            "Text.",
+            "#### *Literature review*",
+            "Text.",
+            "## METHODOLOGY",
+            "Text.",
+            "#### **ACKNOWLEDGEMENTS**",
+            "Text.",
+        )
+    )
     assert [s.level for s in paper.sections] == [1, 1, 1, 1]
 
 
 def test_deeper_unconventional_heading_nests_under_open_heading():
-    paper = parse_markdown_paper(doc(
-        "## RESULTS", "Text.", "#### Survey responses", "Text.", "#### Interviews", "Text.",
-        "## DISCUSSION", "Text."))
+    paper = parse_markdown_paper(
+        doc(
+            "## RESULTS",
+            "Text.",
+            "#### Survey responses",
+            "Text.",
+            "#### Interviews",
+            "Text.",
+            "## DISCUSSION",
+            "Text.",
+        )
+    )
     assert [(s.title, s.level) for s in paper.sections] == [
-        ("Results", 1), ("Survey responses", 2), ("Interviews", 2), ("Discussion", 1)]
+        ("Results", 1),
+        ("Survey responses", 2),
+        ("Interviews", 2),
+        ("Discussion", 1),
+    ]
 
 
 def test_unconventional_heading_with_no_shallower_predecessor_is_level_1():
@@ -103,24 +125,44 @@ def test_multiline_paragraph_joined_and_whitespace_collapsed():
 def test_bullet_items_are_list_items_without_marker():
     paper = parse_markdown_paper(doc("## Introduction", "Tasks:", "- first task;\n- second task;", "- third."))
     assert [(p.kind, p.text) for p in paper.sections[0].passages] == [
-        (BODY, "Tasks:"), (LIST_ITEM, "first task;"), (LIST_ITEM, "second task;"), (LIST_ITEM, "third.")]
+        (BODY, "Tasks:"),
+        (LIST_ITEM, "first task;"),
+        (LIST_ITEM, "second task;"),
+        (LIST_ITEM, "third."),
+    ]
 
 
 def test_reference_entries_keep_number_and_lose_markdown():
-    paper = parse_markdown_paper(doc(
-        "## Introduction", "Text.", "#### *References:*",
-        "1. Nye J. *Soft Power*. – 2005.\n2. Barr M. DOI: [https://doi.org/1\\_8](https://doi.org/1_8)."))
+    paper = parse_markdown_paper(
+        doc(
+            "## Introduction",
+            "Text.",
+            "#### *References:*",
+            "1. Nye J. *Soft Power*. – 2005.\n2. Barr M. DOI: [https://doi.org/1\\_8](https://doi.org/1_8).",
+        )
+    )
     refs = paper.sections[-1].passages
     assert [(p.kind, p.text) for p in refs] == [
-        (REFERENCE, "1. Nye J. Soft Power. – 2005."), (REFERENCE, "2. Barr M. DOI: https://doi.org/1_8.")]
+        (REFERENCE, "1. Nye J. Soft Power. – 2005."),
+        (REFERENCE, "2. Barr M. DOI: https://doi.org/1_8."),
+    ]
 
 
 def test_reference_split_by_page_break_is_joined_to_its_entry():
-    paper = parse_markdown_paper(doc(
-        "## Introduction", "Text.", "## References", "1. Zapata X. URL: [https://a.org/x](https://a.org/x)",
-        "[b.org/y](http://b.org/y) (accessed on: 09.04.2025)", "2. Next."))
+    paper = parse_markdown_paper(
+        doc(
+            "## Introduction",
+            "Text.",
+            "## References",
+            "1. Zapata X. URL: [https://a.org/x](https://a.org/x)",
+            "[b.org/y](http://b.org/y) (accessed on: 09.04.2025)",
+            "2. Next.",
+        )
+    )
     assert texts(paper.sections[-1]) == [
-        "1. Zapata X. URL: https://a.org/x b.org/y (accessed on: 09.04.2025)", "2. Next."]
+        "1. Zapata X. URL: https://a.org/x b.org/y (accessed on: 09.04.2025)",
+        "2. Next.",
+    ]
     assert paper.repairs == {"reference_continuation_joins": 1}
 
 
@@ -180,7 +222,11 @@ def test_authors_cleaned_of_sup_and_escaped_asterisk():
 def test_multilingual_section_order_and_lang():
     paper = parse_markdown_paper(MULTILINGUAL)
     assert [(s.title, s.lang) for s in paper.sections] == [
-        ("Abstract", ""), ("Аңдатпа", "kk"), ("Аннотация", "ru"), ("Introduction", "")]
+        ("Abstract", ""),
+        ("Аңдатпа", "kk"),
+        ("Аннотация", "ru"),
+        ("Introduction", ""),
+    ]
 
 
 def test_english_abstract_holds_abstract_and_keywords_only():
@@ -190,22 +236,25 @@ def test_english_abstract_holds_abstract_and_keywords_only():
 
 def test_kazakh_abstract_holds_title_authors_abstract_keywords_tagged_kk():
     sec = parse_markdown_paper(MULTILINGUAL).sections[1]
-    assert texts(sec) == ["ҚАЗАҚША ТАҚЫРЫП", "А.Б. Автор", "әл-Фараби атындағы университет",
-                          "Қазақша аңдатпа мәтіні.", "Түйін сөздер: бір, екі."]
+    assert texts(sec) == [
+        "ҚАЗАҚША ТАҚЫРЫП",
+        "А.Б. Автор",
+        "әл-Фараби атындағы университет",
+        "Қазақша аңдатпа мәтіні.",
+        "Түйін сөздер: бір, екі.",
+    ]
     assert {p.lang for p in sec.passages} == {"kk"}
 
 
 def test_russian_abstract_tagged_ru():
     sec = parse_markdown_paper(MULTILINGUAL).sections[2]
-    assert texts(sec) == ["РУССКОЕ НАЗВАНИЕ", "Автор А.Б.", "Русский текст аннотации.",
-                          "Ключевые слова: один, два."]
+    assert texts(sec) == ["РУССКОЕ НАЗВАНИЕ", "Автор А.Б.", "Русский текст аннотации.", "Ключевые слова: один, два."]
     assert {p.lang for p in sec.passages} == {"ru"}
 
 
 def test_bold_abstract_label_opens_abstract_section():
     paper = parse_markdown_paper(doc("## A Title", "**Abstract:** Short text.", "## Introduction", "Body."))
-    assert [(s.title, texts(s)) for s in paper.sections] == [
-        ("Abstract", ["Short text."]), ("Introduction", ["Body."])]
+    assert [(s.title, texts(s)) for s in paper.sections] == [("Abstract", ["Short text."]), ("Introduction", ["Body."])]
 
 
 def test_first_h2_heading_is_the_title_not_a_section():
@@ -215,8 +264,7 @@ def test_first_h2_heading_is_the_title_not_a_section():
 
 def test_summary_after_body_is_a_body_section():
     paper = parse_markdown_paper(doc("## Introduction", "Body.", "## Summary", "We found things."))
-    assert [(s.title, s.level, s.lang) for s in paper.sections] == [
-        ("Introduction", 1, ""), ("Summary", 1, "")]
+    assert [(s.title, s.level, s.lang) for s in paper.sections] == [("Introduction", 1, ""), ("Summary", 1, "")]
 
 
 def test_empty_text_raises():
@@ -242,6 +290,7 @@ def test_error_message_is_one_line():
 
 # --------------------------------------------------------------------------- real file 004
 
+
 @pytest.fixture(scope="module")
 def paper004():
     return parse_markdown_paper(SOURCE_004.read_text(encoding="utf-8"))
@@ -253,7 +302,8 @@ def all_text(paper):
 
 def test_004_title(paper004):
     assert paper004.title == (
-        "CHINA'S CULTURAL DIPLOMACY IN THE XXI CENTURY: CONCEPTS, CHALLENGES AND INTERNATIONAL IMAGE")
+        "CHINA'S CULTURAL DIPLOMACY IN THE XXI CENTURY: CONCEPTS, CHALLENGES AND INTERNATIONAL IMAGE"
+    )
 
 
 def test_004_authors(paper004):
@@ -262,8 +312,18 @@ def test_004_authors(paper004):
 
 def test_004_section_titles_in_order(paper004):
     assert [s.title for s in paper004.sections] == [
-        "Abstract", "Аңдатпа", "Аннотация", "Introduction", "Literature review", "Methodology",
-        "Results", "Discussion", "Conclusion", "Acknowledgements", "References"]
+        "Abstract",
+        "Аңдатпа",
+        "Аннотация",
+        "Introduction",
+        "Literature review",
+        "Methodology",
+        "Results",
+        "Discussion",
+        "Conclusion",
+        "Acknowledgements",
+        "References",
+    ]
 
 
 def test_004_all_sections_level_1_and_unnumbered(paper004):
@@ -298,22 +358,26 @@ def test_004_abstract_section(paper004):
     sec = section(paper004, "Abstract")
     assert len(sec.passages) == 2
     assert sec.passages[0].text.startswith("The article is devoted to the study of cultural diplomacy")
-    assert sec.passages[1].text == ("Keywords: China, soft power, cultural diplomacy, international image, "
-                                    "strategic influence, international relations.")
+    assert sec.passages[1].text == (
+        "Keywords: China, soft power, cultural diplomacy, international image, "
+        "strategic influence, international relations."
+    )
 
 
 def test_004_kazakh_section_front_lines(paper004):
     assert texts(section(paper004, "Аңдатпа"))[:3] == [
         "XXI ҒАСЫРДАҒЫ ҚХР МӘДЕНИ ДИПЛОМАТИЯСЫ: ТҰЖЫРЫМДАМАЛАР, СЫН-ҚАТЕРЛЕР ЖӘНЕ ХАЛЫҚАРАЛЫҚ ИМИДЖ",
         "М.Б. Асыл, Д.Б. Дәуен",
-        "әл-Фараби атындағы Қазақ Ұлттық университеті, Алматы қ., Қазақстан Республикасы"]
+        "әл-Фараби атындағы Қазақ Ұлттық университеті, Алматы қ., Қазақстан Республикасы",
+    ]
 
 
 def test_004_russian_section_front_lines(paper004):
     assert texts(section(paper004, "Аннотация"))[:3] == [
         "КУЛЬТУРНАЯ ДИПЛОМАТИЯ КНР В XXI ВЕКЕ: КОНЦЕПТЫ, ВЫЗОВЫ И МЕЖДУНАРОДНЫЙ ИМИДЖ",
         "Асыл М.Б., Дәуен Д.Б.",
-        "Казахстанский национальный университет имени аль-Фараби, г.Алматы, Республика Казахстан"]
+        "Казахстанский национальный университет имени аль-Фараби, г.Алматы, Республика Казахстан",
+    ]
 
 
 def test_004_repairs(paper004):
@@ -331,16 +395,26 @@ def test_004_no_body_paragraph_starts_lowercase(paper004):
 def test_004_introduction_list_items(paper004):
     items = [p for p in section(paper004, "Introduction").passages if p.kind == LIST_ITEM]
     assert [p.text[:20] for p in items] == [
-        "To provide an in-dep", "To explore the disti", "To determine the pri", "To assess the princi"]
+        "To provide an in-dep",
+        "To explore the disti",
+        "To determine the pri",
+        "To assess the princi",
+    ]
 
 
 def test_004_acknowledgements_is_one_body_paragraph(paper004):
     sec = section(paper004, "Acknowledgements")
-    assert [(p.kind, p.text) for p in sec.passages] == [(BODY, (
-        "This article was carried out within the framework of grant funding from the Science Committee "
-        "of the Ministry of Science and Higher Education of the Republic of Kazakhstan (AP27511021 "
-        "«Evolution of the intensity of China's cultural diplomacy towards Kazakhstan: opportunities "
-        "and challenges»)."))]
+    assert [(p.kind, p.text) for p in sec.passages] == [
+        (
+            BODY,
+            (
+                "This article was carried out within the framework of grant funding from the Science Committee "
+                "of the Ministry of Science and Higher Education of the Republic of Kazakhstan (AP27511021 "
+                "«Evolution of the intensity of China's cultural diplomacy towards Kazakhstan: opportunities "
+                "and challenges»)."
+            ),
+        )
+    ]
 
 
 def test_004_twenty_one_references_numbered_1_to_21(paper004):
@@ -353,73 +427,124 @@ def test_004_reference_9_verbatim(paper004):
     assert section(paper004, "References").passages[8].text == (
         "9. Barr M. Chinese Cultural Diplomacy: Old Wine in New Bottles? // In: Kerr D. (ed.) "
         "China's Many Dreams. – London : Palgrave Macmillan, 2015. – P. 180-200. – (The Nottingham "
-        "China Policy Institute series). – DOI: https://doi.org/10.1057/9781137478979_8.")
+        "China Policy Institute series). – DOI: https://doi.org/10.1057/9781137478979_8."
+    )
 
 
 def test_004_reference_4_link_text_unescaped(paper004):
-    assert section(paper004, "References").passages[3].text.endswith(
-        "URL: https://opus.bsz-bw.de/ifa/frontdoor/deliver/index/docId/960/file/"
-        "ifa-2023_joffe_china-africa-cultural-invst_EN.pdf (accessed on: 01.04. 2025)")
+    assert (
+        section(paper004, "References")
+        .passages[3]
+        .text.endswith(
+            "URL: https://opus.bsz-bw.de/ifa/frontdoor/deliver/index/docId/960/file/"
+            "ifa-2023_joffe_china-africa-cultural-invst_EN.pdf (accessed on: 01.04. 2025)"
+        )
+    )
 
 
 def test_004_reference_6_continuation_joined(paper004):
-    assert section(paper004, "References").passages[5].text.endswith(
-        "ifa-2023_joffe_china-africa-cultural-invst_EN.pdf bw.de/ifa/frontdoor/deliver/index/docId/959/"
-        "file/ifa-2023_zapata_china-cd-multilateralism_EN.pdf (accessed on: 09.04.2025)")
+    assert (
+        section(paper004, "References")
+        .passages[5]
+        .text.endswith(
+            "ifa-2023_joffe_china-africa-cultural-invst_EN.pdf bw.de/ifa/frontdoor/deliver/index/docId/959/"
+            "file/ifa-2023_zapata_china-cd-multilateralism_EN.pdf (accessed on: 09.04.2025)"
+        )
+    )
 
 
 def test_004_reference_8_autolink(paper004):
     assert section(paper004, "References").passages[7].text == (
         "8. Lai H., Lu Y. China's Soft Power and International Relations. – New York : Routledge, 2012. "
-        "– URL: https://doi.org/10.4324/9780203122099 (accessed on: 09.04.2025)")
+        "– URL: https://doi.org/10.4324/9780203122099 (accessed on: 09.04.2025)"
+    )
 
 
 SENTENCES_004 = [
     # the four page-break joins
-    ("Discussion", "In China, efforts to enhance soft power are primarily guided by top leadership, with the "
-     "unique characteristics of the Communist Party's governance shaping how the concept is understood "
-     "and applied."),
-    ("Results", "During this period, Chinese scholars increasingly engaged in discussions about the "
-     "so-called “Chinese model” of development as a means of attracting global attention."),
-    ("Discussion", "Scholar Winter (2016) argues that culture and economics help to reduce suspicion and "
-     "promote shared prosperity, and therefore it should be recognised that it is culture that forms the "
-     "basis of Chinese economic initiatives, strengthening regional ties and cultural ownership, thereby "
-     "creating conditions for mutual trust, loyalty and positive perceptions of China in Asian countries [21]."),
-    ("Conclusion", "The expansion of cultural exchanges with different nations is reshaping international "
-     "cultural relations, making the role of \"soft power\" increasingly significant within China's "
-     "foreign policy framework."),
+    (
+        "Discussion",
+        "In China, efforts to enhance soft power are primarily guided by top leadership, with the "
+        "unique characteristics of the Communist Party's governance shaping how the concept is understood "
+        "and applied.",
+    ),
+    (
+        "Results",
+        "During this period, Chinese scholars increasingly engaged in discussions about the "
+        "so-called “Chinese model” of development as a means of attracting global attention.",
+    ),
+    (
+        "Discussion",
+        "Scholar Winter (2016) argues that culture and economics help to reduce suspicion and "
+        "promote shared prosperity, and therefore it should be recognised that it is culture that forms the "
+        "basis of Chinese economic initiatives, strengthening regional ties and cultural ownership, thereby "
+        "creating conditions for mutual trust, loyalty and positive perceptions of China in Asian countries [21].",
+    ),
+    (
+        "Conclusion",
+        "The expansion of cultural exchanges with different nations is reshaping international "
+        'cultural relations, making the role of "soft power" increasingly significant within China\'s '
+        "foreign policy framework.",
+    ),
     # the Kazakh abstract's page-break join
-    ("Аңдатпа", "Зерттеу нәтижесі бойынша, Қытайдың мәдени дипломатиясының ауқымдылығы мен "
-     "институциаланғанына қарамастан, оның тиімділігі жарияланған құндылықтар мен ел ішіндегі нақты саяси "
-     "тәжірибе арасындағы қайшылықтармен шектеледі деген тұжырым жасалды."),
+    (
+        "Аңдатпа",
+        "Зерттеу нәтижесі бойынша, Қытайдың мәдени дипломатиясының ауқымдылығы мен "
+        "институциаланғанына қарамастан, оның тиімділігі жарияланған құндылықтар мен ел ішіндегі нақты саяси "
+        "тәжірибе арасындағы қайшылықтармен шектеледі деген тұжырым жасалды.",
+    ),
     # citation markers, quotes, guillemets and dashes as printed
-    ("Results", "J. Nye identifies culture, political ideals, and the conduct of foreign policy as the core "
-     "pillars of a nation's soft power as elements that contribute to shaping a favorable international "
-     "image and fostering goodwill among foreign publics. [13, p.2]."),
-    ("Results", "Notably, in 1993, Chinese political theorist Wang Huning emphasized that «if a country "
-     "possesses a culture and ideological system worthy of admiration, other nations will naturally seek "
-     "to emulate it... thus obviating the need to rely on hard power, which is both costly and "
-     "ineffective» [15]."),
-    ("Introduction", "It was found that despite quantitative successes – such as the expansion of cultural "
-     "centers and increased media activity – the effectiveness of China’s soft power is constrained by "
-     "several internal contradictions, including human rights issues, the situations in Taiwan and "
-     "Xinjiang, and the international community’s perception of Chinese soft power as a form of "
-     "instrumentalized propaganda."),
-    ("Introduction", "“The One Belt, One Road” initiative serves not only as an economic project, but also "
-     "as a cultural and diplomatic project."),
-    ("Introduction", "This paper contributes to the understanding of the phenomenon of Chinese ‘soft power’ "
-     "within the framework of global discourse"),
-    ("Literature review", "D.P. Sterling (2018), in his work, examines China's use of cultural diplomacy as "
-     "a means to promote \"The One Belt, One Road\" initiative across Asian countries [1]."),
-    ("Literature review", "The launch of the «Soft Power 30» index in 2015 by the Center for Public "
-     "Diplomacy at the University of Southern California"),
-    ("Methodology", "Discourse analysis is used to study official speeches of the Chinese leadership, state "
-     "strategies, programme documents and publications that shape China's foreign policy and cultural "
-     "narrative."),
+    (
+        "Results",
+        "J. Nye identifies culture, political ideals, and the conduct of foreign policy as the core "
+        "pillars of a nation's soft power as elements that contribute to shaping a favorable international "
+        "image and fostering goodwill among foreign publics. [13, p.2].",
+    ),
+    (
+        "Results",
+        "Notably, in 1993, Chinese political theorist Wang Huning emphasized that «if a country "
+        "possesses a culture and ideological system worthy of admiration, other nations will naturally seek "
+        "to emulate it... thus obviating the need to rely on hard power, which is both costly and "
+        "ineffective» [15].",
+    ),
+    (
+        "Introduction",
+        "It was found that despite quantitative successes – such as the expansion of cultural "
+        "centers and increased media activity – the effectiveness of China’s soft power is constrained by "
+        "several internal contradictions, including human rights issues, the situations in Taiwan and "
+        "Xinjiang, and the international community’s perception of Chinese soft power as a form of "
+        "instrumentalized propaganda.",
+    ),
+    (
+        "Introduction",
+        "“The One Belt, One Road” initiative serves not only as an economic project, but also "
+        "as a cultural and diplomatic project.",
+    ),
+    (
+        "Introduction",
+        "This paper contributes to the understanding of the phenomenon of Chinese ‘soft power’ "
+        "within the framework of global discourse",
+    ),
+    (
+        "Literature review",
+        "D.P. Sterling (2018), in his work, examines China's use of cultural diplomacy as "
+        'a means to promote "The One Belt, One Road" initiative across Asian countries [1].',
+    ),
+    (
+        "Literature review",
+        "The launch of the «Soft Power 30» index in 2015 by the Center for Public "
+        "Diplomacy at the University of Southern California",
+    ),
+    (
+        "Methodology",
+        "Discourse analysis is used to study official speeches of the Chinese leadership, state "
+        "strategies, programme documents and publications that shape China's foreign policy and cultural "
+        "narrative.",
+    ),
 ]
 
 
-@pytest.mark.parametrize("title,sentence", SENTENCES_004, ids=[s[:30] for _, s in SENTENCES_004])
+@pytest.mark.parametrize(("title", "sentence"), SENTENCES_004, ids=[s[:30] for _, s in SENTENCES_004])
 def test_004_sentence_verbatim_in_its_section(paper004, title, sentence):
     assert any(sentence in t for t in texts(section(paper004, title)))
 

@@ -87,7 +87,11 @@ def test_numbered_heading_run_into_its_paragraph_is_split_off():
         "of national cultural soft power.\n"
     )
     paper = parse_plain_text(text)
-    assert titles(paper) == [("1", "Introduction", 1), ("2", "Role", 1), ("2.1", "Strengthen national centripetal force", 2)]
+    assert titles(paper) == [
+        ("1", "Introduction", 1),
+        ("2", "Role", 1),
+        ("2.1", "Strengthen national centripetal force", 2),
+    ]
     assert paper.sections[2].passages[0].text.startswith("The inherent cohesiveness")
 
 

@@ -70,7 +70,11 @@ def test_contrast_order_is_unique_within_a_theme(contrast):
 
 def test_theme_introduction_is_rendered_and_sanitized_on_save(db):
     theme = Theme.objects.create(
-        slug="t", title="T", question="Q?", order=3, introduction='*Read* this <script>alert(1)</script> [x](javascript:alert(1))'
+        slug="t",
+        title="T",
+        question="Q?",
+        order=3,
+        introduction="*Read* this <script>alert(1)</script> [x](javascript:alert(1))",
     )
     assert "<em>Read</em>" in theme.introduction_html
     assert "<script" not in theme.introduction_html

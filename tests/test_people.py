@@ -33,14 +33,18 @@ def test_everyone_reads_published_themes_and_papers(client, as_role, contrast, r
     assert client.get("/papers/official/").status_code == 200
 
 
-@pytest.mark.parametrize("role, status", [("anonymous", 404), ("student", 404), ("instructor", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("anonymous", 404), ("student", 404), ("instructor", 200), ("admin", 200)]
+)
 def test_only_curators_preview_unpublished_themes(client, as_role, contrast, role, status):
     Theme.objects.filter(pk=contrast.theme_id).update(is_published=False)
     as_role(role)
     assert client.get("/themes/definitions/").status_code == status
 
 
-@pytest.mark.parametrize("role, status", [("anonymous", 403), ("student", 302), ("instructor", 302), ("admin", 302)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("anonymous", 403), ("student", 302), ("instructor", 302), ("admin", 302)]
+)
 def test_who_may_annotate(client, as_role, official_passage, role, status):
     as_role(role)
     response = client.post(annotations_url(official_passage), {"body": "A note.", "visibility": "private"})
@@ -50,7 +54,9 @@ def test_who_may_annotate(client, as_role, official_passage, role, status):
 
 def test_annotation_of_a_quoted_span_records_where_it_is(client, student, official_passage):
     client.force_login(student)
-    client.post(annotations_url(official_passage), {"body": "Why *this*?", "quote": "Official Paper", "visibility": "private"})
+    client.post(
+        annotations_url(official_passage), {"body": "Why *this*?", "quote": "Official Paper", "visibility": "private"}
+    )
     annotation = Annotation.objects.get()
     assert official_passage.text[annotation.start : annotation.end] == "Official Paper"
     assert annotation.body_html == "<p>Why <em>this</em>?</p>"
@@ -58,7 +64,9 @@ def test_annotation_of_a_quoted_span_records_where_it_is(client, student, offici
 
 def test_a_quote_that_is_not_in_the_passage_is_refused(client, student, official_passage):
     client.force_login(student)
-    response = client.post(annotations_url(official_passage), {"body": "x", "quote": "not there", "visibility": "private"})
+    response = client.post(
+        annotations_url(official_passage), {"body": "x", "quote": "not there", "visibility": "private"}
+    )
     assert response.status_code == 400
     assert "not in the passage" in response.content.decode()
     assert not Annotation.objects.exists()
@@ -73,7 +81,9 @@ def test_sharing_goes_only_to_ones_own_seminar(client, student, other_seminar, o
     assert not Annotation.objects.exists()
 
 
-def test_shared_annotation_is_seen_by_the_seminar_and_nobody_else(client, student, classmate, outsider, seminar, official_passage):
+def test_shared_annotation_is_seen_by_the_seminar_and_nobody_else(
+    client, student, classmate, outsider, seminar, official_passage
+):
     client.force_login(student)
     client.post(annotations_url(official_passage), {"body": "Compare Edney here.", "visibility": "seminar"})
     assert Annotation.objects.get().seminar == seminar
@@ -86,7 +96,9 @@ def test_shared_annotation_is_seen_by_the_seminar_and_nobody_else(client, studen
 
 
 def test_instructor_annotations_are_marked(client, instructor, student, seminar, official_passage):
-    Annotation.objects.create(passage=official_passage, author=instructor, body="Read slowly.", visibility="seminar", seminar=seminar)
+    Annotation.objects.create(
+        passage=official_passage, author=instructor, body="Read slowly.", visibility="seminar", seminar=seminar
+    )
     client.force_login(student)
     html = client.get(annotations_url(official_passage)).content.decode()
     assert 'class="annotation by-instructor"' in html and "Instructor" in html
@@ -99,16 +111,20 @@ def shared_note(student, seminar, official_passage):
     )
 
 
-@pytest.mark.parametrize("who, status", [("student", 302), ("classmate", 403), ("outsider", 404), ("instructor", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("student", 302), ("classmate", 403), ("outsider", 404), ("instructor", 403)]
+)
 def test_only_the_author_edits(client, shared_note, student, classmate, outsider, instructor, who, status):
-    client.force_login({"student": student, "classmate": classmate, "outsider": outsider, "instructor": instructor}[who])
+    client.force_login(
+        {"student": student, "classmate": classmate, "outsider": outsider, "instructor": instructor}[who]
+    )
     response = client.post(f"/annotations/{shared_note.pk}/edit/", {"body": "Changed.", "version": 1})
     assert response.status_code == status
     shared_note.refresh_from_db()
     assert shared_note.body == ("Changed." if status == 302 else "Original.")
 
 
-@pytest.mark.parametrize("who, status", [("student", 302), ("classmate", 403), ("outsider", 404)])
+@pytest.mark.parametrize(("who", "status"), [("student", 302), ("classmate", 403), ("outsider", 404)])
 def test_only_the_author_deletes(client, shared_note, student, classmate, outsider, who, status):
     client.force_login({"student": student, "classmate": classmate, "outsider": outsider}[who])
     assert client.post(f"/annotations/{shared_note.pk}/delete/").status_code == status
@@ -139,7 +155,7 @@ def test_edit_history_is_kept(client, shared_note, student):
     assert list(AnnotationRevision.objects.values_list("version", "body")) == [(1, "Original."), (2, "Second.")]
 
 
-@pytest.mark.parametrize("who, status", [("classmate", 302), ("outsider", 404)])
+@pytest.mark.parametrize(("who", "status"), [("classmate", 302), ("outsider", 404)])
 def test_replies_come_from_those_who_can_see_the_annotation(client, shared_note, classmate, outsider, who, status):
     client.force_login({"classmate": classmate, "outsider": outsider}[who])
     assert client.post(f"/annotations/{shared_note.pk}/reply/", {"body": "Agreed."}).status_code == status
@@ -159,7 +175,7 @@ def test_writes_need_the_csrf_token(student, official_passage):
 
 
 @pytest.mark.parametrize(
-    "role, status", [("anonymous", 302), ("student", 302), ("instructor", 200), ("admin", 200)]
+    ("role", "status"), [("anonymous", 302), ("student", 302), ("instructor", 200), ("admin", 200)]
 )
 def test_admin_is_for_instructors_and_admins(client, as_role, role, status):
     as_role(role)
@@ -167,7 +183,7 @@ def test_admin_is_for_instructors_and_admins(client, as_role, role, status):
 
 
 @pytest.mark.parametrize(
-    "role, url, status",
+    ("role", "url", "status"),
     [
         ("instructor", "/admin/readings/theme/add/", 200),
         ("instructor", "/admin/readings/contrast/add/", 200),
@@ -198,7 +214,10 @@ def test_sign_in_is_rate_limited(client, student):
     assert locked.status_code == 429
     assert "Too many failed attempts" in locked.content.decode()
     cache.clear()
-    assert client.post("/accounts/login/", {"username": "student", "password": "a-long-password-for-tests-1"}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "student", "password": "a-long-password-for-tests-1"}).status_code
+        == 302
+    )
 
 
 def test_passwords_are_validated(db):

@@ -1,5 +1,7 @@
 """Every page's SQL query count is small and does not grow with the corpus."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -46,7 +48,7 @@ def count(client, url, headers):
 
 def test_every_page_costs_the_same_few_queries_at_any_corpus_size(client, corpus):
     small = {url: count(client, url, headers) for url, headers in PAGES}
-    call_command("build_bench_corpus", papers=40, passages=800, themes=3, stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    call_command("build_bench_corpus", papers=40, passages=800, themes=3, stdout=io.StringIO(), stderr=io.StringIO())
     large = {url: count(client, url, headers) for url, headers in PAGES}
     assert large == small
     assert {url: n for url, n in small.items() if n > 10} == {}

@@ -91,7 +91,9 @@ def test_theme_passages_offer_context_annotations_and_section_with_real_links(cl
 
 def test_passage_offers_a_citation(client, official_passage, critical_passage):
     html = client.get(critical_passage.get_absolute_url()).content.decode()
-    assert "A. Critic (2015). A Critical Paper. Introduction, para. 1. http://testserver/papers/critical/intro/1/" in html
+    assert (
+        "A. Critic (2015). A Critical Paper. Introduction, para. 1. http://testserver/papers/critical/intro/1/" in html
+    )
     html = client.get(official_passage.get_absolute_url()).content.decode()
     assert "[Author not named] (n.d.). [An Official Paper]." in html
 

@@ -8,7 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from readings.models import Passage, Section
-from readings.search import EnglishTextVector, filtered_passages, fts5_query, parse_query, postgresql_query, search_passages
+from readings.search import (
+    EnglishTextVector,
+    filtered_passages,
+    fts5_query,
+    parse_query,
+    postgresql_query,
+    search_passages,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +101,7 @@ def test_a_query_cannot_inject_markup_into_the_page(client, official_passage):
 
 
 @pytest.mark.parametrize(
-    "filters, expected",
+    ("filters", "expected"),
     [
         ({}, {"official/intro/1", "official/intro/2", "critical/intro/1", "critical/intro/2"}),
         ({"stance": "official"}, {"official/intro/1", "official/intro/2"}),
@@ -111,7 +118,9 @@ def test_filters(contrast, filters, expected):
 
 def test_the_page_applies_known_filters_and_ignores_unknown_ones(client, contrast):
     def matches(params):
-        return re.search(r"(\d+) passages? match", client.get("/search/", {"q": "passage", **params}).content.decode())[1]
+        return re.search(r"(\d+) passages? match", client.get("/search/", {"q": "passage", **params}).content.decode())[
+            1
+        ]
 
     assert matches({"stance": "official", "theme": "definitions"}) == "1"
     assert matches({"stance": "neutral", "paper": "nope", "theme": "../x"}) == "4"

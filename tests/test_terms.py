@@ -138,7 +138,7 @@ def test_kwic_of_nothing_or_an_absent_word_is_empty():
 
 
 @pytest.mark.parametrize(
-    "value, words",
+    ("value", "words"),
     [
         ("Cultural  Security", ("cultural", "security")),
         ("<script>alert(1)</script>", ()),  # three words: script alert script
@@ -163,7 +163,9 @@ def test_references_captions_and_other_languages_are_not_counted(official_passag
     add_passage(section, 10, "Zanzibar reference entry.", kind=Passage.Kind.REFERENCE)
     add_passage(section, 11, "Figure 1 Zanzibar caption", kind=Passage.Kind.CAPTION)
     add_passage(section, 12, "Занзибар zanzibar", lang="kk")
-    other = Section.objects.create(paper=critical_passage.paper, key="аннотация", title="Аннотация", ordinal=2, lang="ru")
+    other = Section.objects.create(
+        paper=critical_passage.paper, key="аннотация", title="Аннотация", ordinal=2, lang="ru"
+    )
     add_passage(other, 1, "zanzibar in a Russian section")
     add_passage(section, 13, "Quoted zanzibar in the body.")
     index = term_index.get_index()
@@ -181,7 +183,9 @@ def test_the_index_is_rebuilt_when_a_passage_changes(official_passage, critical_
 def test_the_version_moves_with_a_correction_made_elsewhere(official_passage):
     # Another process's admin correction is seen through the editorial note it writes.
     before = term_index.current_version()
-    EditorialNote.objects.create(paper=official_passage.paper, passage=official_passage, kind="correction", note="Fixed.")
+    EditorialNote.objects.create(
+        paper=official_passage.paper, passage=official_passage, kind="correction", note="Fixed."
+    )
     assert term_index.current_version() != before
 
 

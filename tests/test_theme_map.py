@@ -52,7 +52,7 @@ def test_each_count_links_to_the_first_contrast_quoting_that_paper(client, corpu
         for cell in row["cells"]:
             if not cell["count"]:
                 continue
-            href = f'{row["theme"].get_absolute_url()}#contrast-{cell["first_contrast"]}'
+            href = f"{row['theme'].get_absolute_url()}#contrast-{cell['first_contrast']}"
             assert f'<a href="{href}"' in html
             first = Contrast.objects.get(theme=row["theme"], order=cell["first_contrast"])
             assert first.passages.filter(paper=cell["paper"]).exists()
@@ -66,7 +66,10 @@ def test_numbers_are_printed_not_left_to_colour(client, contrast):
     assert len(cells) == 2
     for stance, level, content in cells:
         assert (stance, level) in {("official", "5"), ("critical", "5")}
-        assert re.match(r'<a href="/themes/definitions/#contrast-1" title="1 passage from [^"]+">1<span class="visually-hidden">', content)
+        assert re.match(
+            r'<a href="/themes/definitions/#contrast-1" title="1 passage from [^"]+">1<span class="visually-hidden">',
+            content,
+        )
 
 
 def test_unpublished_themes_stay_off_the_map(client, contrast, theme):
@@ -87,7 +90,8 @@ def test_shades_meet_aa_contrast_and_match_the_stylesheet():
 
 
 @pytest.mark.parametrize(
-    "count, largest, level", [(0, 10, 0), (1, 10, 1), (2, 10, 1), (3, 10, 2), (10, 10, 5), (1, 1, 5), (4, 5, 4), (5, 5, 5)]
+    ("count", "largest", "level"),
+    [(0, 10, 0), (1, 10, 1), (2, 10, 1), (3, 10, 2), (10, 10, 5), (1, 1, 5), (4, 5, 4), (5, 5, 5)],
 )
 def test_shade_levels_rise_with_the_count(count, largest, level):
     assert shade_level(count, largest) == level

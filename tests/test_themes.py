@@ -29,7 +29,9 @@ def test_every_theme_has_at_least_three_contrasts_with_both_sides(corpus):
         contrasts = list(theme.contrasts.all())
         assert len(contrasts) >= 3, theme.slug
         for contrast in contrasts:
-            sides = {cp.side: cp.passage.paper.stance for cp in contrast.contrast_passages.select_related("passage__paper")}
+            sides = {
+                cp.side: cp.passage.paper.stance for cp in contrast.contrast_passages.select_related("passage__paper")
+            }
             assert set(sides) == {Stance.OFFICIAL, Stance.CRITICAL}, (theme.slug, contrast.order)
             assert contrast.commentary_html, (theme.slug, contrast.order)
 
@@ -46,4 +48,8 @@ def test_commentary_quotes_only_words_of_its_passages(corpus):
             quoted = comparable(quoted.rstrip(",."))
             if len(quoted.split()) >= 3:
                 # A quotation may begin mid-sentence in lower case where the source has a capital.
-                assert quoted in texts or quoted[0].upper() + quoted[1:] in texts, (contrast.theme.slug, contrast.order, quoted)
+                assert quoted in texts or quoted[0].upper() + quoted[1:] in texts, (
+                    contrast.theme.slug,
+                    contrast.order,
+                    quoted,
+                )

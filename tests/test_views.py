@@ -64,7 +64,9 @@ def grow(paper, theme, critical_passage, sections=3, per_section=4):
     """Add sections, passages and contrasts so that query counts can be compared."""
     start = paper.sections.count()
     for i in range(sections):
-        section = Section.objects.create(paper=paper, key=f"extra-{start + i}", title=f"Extra {i}", ordinal=100 + start + i)
+        section = Section.objects.create(
+            paper=paper, key=f"extra-{start + i}", title=f"Extra {i}", ordinal=100 + start + i
+        )
         for n in range(1, per_section + 1):
             passage = section.passages.create(paper=paper, ordinal=n, text=f"Extra text {i}.{n}.")
             contrast = Contrast.objects.create(theme=theme, order=theme.contrasts.count() + 1)
@@ -92,7 +94,9 @@ def test_home_shows_the_first_papers_and_links_to_all_of_them(client, db):
     assert 'href="/papers/?stance=official">All 15 official-discourse papers' in html
 
 
-@pytest.mark.parametrize("query", ["", "?stance=official", "?stance=bogus", "?page=2", "?page=x", "?page=-1", "?page=99999"])
+@pytest.mark.parametrize(
+    "query", ["", "?stance=official", "?stance=bogus", "?page=2", "?page=x", "?page=-1", "?page=99999"]
+)
 def test_paper_list_pages_and_ignores_bad_parameters(client, official_paper, critical_paper, query):
     response = client.get(f"/papers/{query}")
     assert response.status_code == 200

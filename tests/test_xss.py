@@ -47,11 +47,34 @@ PAYLOADS = [
     "<details open ontoggle=alert(1)>",
     "<input autofocus onfocus=alert(1)>",
     '<link rel="stylesheet" href="https://evil.example/x.css">',
-    "[a](https://ok.example \"title\" onclick=alert(1))",
+    '[a](https://ok.example "title" onclick=alert(1))',
 ]
 
-SAFE_TAGS = {"a", "abbr", "blockquote", "br", "code", "em", "h3", "h4", "hr", "li", "ol", "p", "pre", "strong",
-             "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul"}
+SAFE_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h3",
+    "h4",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 

@@ -178,10 +178,7 @@ def _at_end_fix(text: str, match: re.Match, vocabulary: Counter):
     if _is_speech_punctuation(text, match.start("run"), run):
         return None
     word, dropped = _strip_stray_letter(word, vocabulary)
-    reason = (
-        "Superscript citation marker garbled by OCR at the end of the paragraph;"
-        " renumbered in sequence as [{n}]."
-    )
+    reason = "Superscript citation marker garbled by OCR at the end of the paragraph; renumbered in sequence as [{n}]."
     if bar:
         # "!!? |" reads as "[13]" with the bar as the closing bracket; the sentence's full
         # stop did not survive, and adding one would put words in the source's mouth.
@@ -216,7 +213,7 @@ def _is_speech_punctuation(text: str, pos: int, run: str) -> bool:
 
 def _closes_quotation(text: str, pos: int, mark: str) -> bool:
     """Whether the quotation mark at `pos` closes a quotation opened earlier in the paragraph."""
-    if mark in "\"“”":
+    if mark in '"“”':
         return _open_double_quote(text, pos)
     return _open_single_quote(text, pos)
 
@@ -252,7 +249,7 @@ def _open_single_quote(text: str, pos: int) -> bool:
             continue
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
-        if (before.isspace() or before in "([{\"“") and after.isalpha():
+        if (before.isspace() or before in '([{"“') and after.isalpha():
             is_open = True
         elif is_open and before.isalpha() and not after.isalpha():
             is_open = False

@@ -42,7 +42,7 @@ import string
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import permutations
+from itertools import pairwise, permutations
 
 from .types import IngestError
 
@@ -65,14 +65,114 @@ _MIN_CLEAN_WORDS = 20
 
 # A small generic prior: common English words, counted once each on top of the clean
 # stretches' own words, so that a short text still shows the rarer letters in a word or two.
-_COMMON_WORDS = """
-the of and to in a is that for it as with was on be by this are or from at which an not have has had but
-were their its been can also more other they these such than there would will all about into only one two
-new may between over both some most after when who what how however because while where those through
-during under within without being should could must each many much very even well way work world like
-make take know think keep just major project subject question quite require example next view level give
-people first time year
-""".split()
+_COMMON_WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "with",
+    "was",
+    "on",
+    "be",
+    "by",
+    "this",
+    "are",
+    "or",
+    "from",
+    "at",
+    "which",
+    "an",
+    "not",
+    "have",
+    "has",
+    "had",
+    "but",
+    "were",
+    "their",
+    "its",
+    "been",
+    "can",
+    "also",
+    "more",
+    "other",
+    "they",
+    "these",
+    "such",
+    "than",
+    "there",
+    "would",
+    "will",
+    "all",
+    "about",
+    "into",
+    "only",
+    "one",
+    "two",
+    "new",
+    "may",
+    "between",
+    "over",
+    "both",
+    "some",
+    "most",
+    "after",
+    "when",
+    "who",
+    "what",
+    "how",
+    "however",
+    "because",
+    "while",
+    "where",
+    "those",
+    "through",
+    "during",
+    "under",
+    "within",
+    "without",
+    "being",
+    "should",
+    "could",
+    "must",
+    "each",
+    "many",
+    "much",
+    "very",
+    "even",
+    "well",
+    "way",
+    "work",
+    "world",
+    "like",
+    "make",
+    "take",
+    "know",
+    "think",
+    "keep",
+    "just",
+    "major",
+    "project",
+    "subject",
+    "question",
+    "quite",
+    "require",
+    "example",
+    "next",
+    "view",
+    "level",
+    "give",
+    "people",
+    "first",
+    "time",
+    "year",
+]
 
 # What follows an apostrophe inside a word.
 _CLITICS = {"s", "t", "d", "m", "ll", "re", "ve"}
@@ -439,7 +539,7 @@ class _Cipher:
                 if not free:
                     continue
                 if len(members) == len(free):
-                    self.mapping.update(zip(members, free))
+                    self.mapping.update(zip(members, free, strict=False))
                     progress = True
                     break
                 neighbours = ((s, self._glyph_neighbour(s, alphabet)) for s in members)
@@ -545,7 +645,7 @@ def _support(tokens: Counter[str], mapping, reading: dict[str, str], known: set[
 def _fit(token: str, word: str, symbols, mapping, used, bounds, alphabet) -> dict[str, str] | None:
     """The new symbol->character pairs that read `token` as `word`, or None when they conflict."""
     new: dict[str, str] = {}
-    for c, x in zip(token, word):
+    for c, x in zip(token, word, strict=False):
         if c not in symbols:
             if c != x:
                 return None
@@ -570,8 +670,7 @@ def _solve_substitution(clues, symbols: set[str], alphabet: str, mapping: dict[s
     may discount a reading (the new pairs it implies) that the glyph order makes unlikely.
     """
     pending = [
-        [token, lexicon.candidates(token, symbols, alphabet), lexicon.words, weight]
-        for token, lexicon, weight in clues
+        [token, lexicon.candidates(token, symbols, alphabet), lexicon.words, weight] for token, lexicon, weight in clues
     ]
     while True:
         used = set(mapping.values())
@@ -672,7 +771,9 @@ class _Punctuation:
         if apostrophe:
             learned[apostrophe] = "’"
         dashes = [s for s in inner if s != apostrophe and not self.shapes[s]["close"]]
-        for symbol, dash in zip(sorted(dashes, key=lambda s: -len(self.positions[s])), self._dash_marks()):
+        for symbol, dash in zip(
+            sorted(dashes, key=lambda s: -len(self.positions[s])), self._dash_marks(), strict=False
+        ):
             learned[symbol] = dash
 
         # Opening marks, the closers that answer them, and what the pairs enclose.
@@ -725,7 +826,7 @@ class _Punctuation:
                 spots = [i for i in self.positions[closer] if self._shape(i) != "inner"]  # not apostrophes
                 events = [(i, opener) for i in self.positions[opener]] + [(i, closer) for i in spots]
                 events = sorted(events + [(i, "") for i in plain] if citing else events)
-                steps = [(b, j) for (i, a), (j, b) in zip(events, events[1:]) if a == opener and j - i <= _PAIR_REACH]
+                steps = [(b, j) for (i, a), (j, b) in pairwise(events) if a == opener and j - i <= _PAIR_REACH]
                 closing = [j for b, j in steps if b == closer and (not citing or self._char(j - 1).isdigit())]
                 answered = len(self.positions[opener]) - sum(b == "" for b, _ in steps)
                 score = len(closing) / max(answered, 1) * len(closing) / max(len(spots), 1)
@@ -843,10 +944,10 @@ class _Punctuation:
             score = sum(
                 len(self.positions[s]) * math.log(shares[m])
                 + sum(n * math.log(profiles[m][k]) for k, n in follows[s].items())
-                for s, m in zip(separators, chosen)
+                for s, m in zip(separators, chosen, strict=False)
             )
             if score > best_score:
-                best, best_score = dict(zip(separators, chosen)), score
+                best, best_score = dict(zip(separators, chosen, strict=False)), score
         return best
 
 

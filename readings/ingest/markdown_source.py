@@ -69,41 +69,138 @@ KEYWORDS_RE = re.compile(
 # Conventional names of top-level sections (casefolded): these are level 1 whatever
 # `#` count the converter gave them.
 TOP_LEVEL_NAMES = {
-    "introduction", "background", "literature review", "review of literature",
-    "review of the literature", "related work", "related works", "theoretical framework",
-    "theoretical background", "conceptual framework", "theory",
-    "materials and methods", "material and methods", "methods", "method", "methodology",
-    "research methodology", "methods and materials", "data and methods", "data and methodology",
-    "research design", "results", "findings", "results and discussion", "discussion",
-    "discussion and conclusion", "discussion and conclusions", "conclusion", "conclusions",
-    "concluding remarks", "conclusion and recommendations", "conclusions and recommendations",
-    "limitations", "future work", "recommendations",
-    "acknowledgements", "acknowledgments", "acknowledgement", "acknowledgment",
-    "funding", "author contributions", "authors' contributions", "conflict of interest",
-    "conflicts of interest", "declaration of interest", "declaration of competing interest",
-    "competing interests", "data availability", "data availability statement",
-    "references", "reference", "bibliography", "literature", "works cited", "sources",
-    "list of references", "reference list", "notes", "endnotes", "appendix", "appendices",
-    "abbreviations", "supplementary material", "supplementary materials",
+    "introduction",
+    "background",
+    "literature review",
+    "review of literature",
+    "review of the literature",
+    "related work",
+    "related works",
+    "theoretical framework",
+    "theoretical background",
+    "conceptual framework",
+    "theory",
+    "materials and methods",
+    "material and methods",
+    "methods",
+    "method",
+    "methodology",
+    "research methodology",
+    "methods and materials",
+    "data and methods",
+    "data and methodology",
+    "research design",
+    "results",
+    "findings",
+    "results and discussion",
+    "discussion",
+    "discussion and conclusion",
+    "discussion and conclusions",
+    "conclusion",
+    "conclusions",
+    "concluding remarks",
+    "conclusion and recommendations",
+    "conclusions and recommendations",
+    "limitations",
+    "future work",
+    "recommendations",
+    "acknowledgements",
+    "acknowledgments",
+    "acknowledgement",
+    "acknowledgment",
+    "funding",
+    "author contributions",
+    "authors' contributions",
+    "conflict of interest",
+    "conflicts of interest",
+    "declaration of interest",
+    "declaration of competing interest",
+    "competing interests",
+    "data availability",
+    "data availability statement",
+    "references",
+    "reference",
+    "bibliography",
+    "literature",
+    "works cited",
+    "sources",
+    "list of references",
+    "reference list",
+    "notes",
+    "endnotes",
+    "appendix",
+    "appendices",
+    "abbreviations",
+    "supplementary material",
+    "supplementary materials",
     # Russian / Kazakh
-    "введение", "обзор литературы", "методология", "методы", "материалы и методы",
-    "результаты", "обсуждение", "заключение", "выводы", "благодарности",
-    "литература", "список литературы", "список использованной литературы",
-    "кіріспе", "әдебиеттерге шолу", "әдістеме", "әдістер", "нәтижелер", "талқылау",
-    "қорытынды", "алғыс", "әдебиеттер", "әдебиеттер тізімі", "пайдаланылған әдебиеттер",
+    "введение",
+    "обзор литературы",
+    "методология",
+    "методы",
+    "материалы и методы",
+    "результаты",
+    "обсуждение",
+    "заключение",
+    "выводы",
+    "благодарности",
+    "литература",
+    "список литературы",
+    "список использованной литературы",
+    "кіріспе",
+    "әдебиеттерге шолу",
+    "әдістеме",
+    "әдістер",
+    "нәтижелер",
+    "талқылау",
+    "қорытынды",
+    "алғыс",
+    "әдебиеттер",
+    "әдебиеттер тізімі",
+    "пайдаланылған әдебиеттер",
     "пайдаланылған әдебиеттер тізімі",
 }
 
 REFERENCE_NAMES = {
-    "references", "reference", "bibliography", "literature", "works cited", "sources",
-    "list of references", "reference list", "литература", "список литературы",
-    "список использованной литературы", "әдебиеттер", "әдебиеттер тізімі",
-    "пайдаланылған әдебиеттер", "пайдаланылған әдебиеттер тізімі",
+    "references",
+    "reference",
+    "bibliography",
+    "literature",
+    "works cited",
+    "sources",
+    "list of references",
+    "reference list",
+    "литература",
+    "список литературы",
+    "список использованной литературы",
+    "әдебиеттер",
+    "әдебиеттер тізімі",
+    "пайдаланылған әдебиеттер",
+    "пайдаланылған әдебиеттер тізімі",
 }
 
 SMALL_WORDS = {
-    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of",
-    "on", "or", "per", "the", "to", "vs", "via", "with",
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "but",
+    "by",
+    "for",
+    "from",
+    "in",
+    "into",
+    "nor",
+    "of",
+    "on",
+    "or",
+    "per",
+    "the",
+    "to",
+    "vs",
+    "via",
+    "with",
 }
 
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -193,8 +290,8 @@ def _tokenize(text: str) -> list[_Block]:
 _ESCAPABLE = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
 ESCAPE_RE = re.compile(r"\\+([" + _ESCAPABLE + r"])")
 PROTECT_BASE = 0xF0000  # Supplementary Private Use Area-A: never in real text
-PROTECTED_RE = re.compile("[\U000F0000-\U000F007F]")
-SLOT_RE = re.compile("\U000F1000(\\d+)\U000F1001")
+PROTECTED_RE = re.compile("[\U000f0000-\U000f007f]")
+SLOT_RE = re.compile("\U000f1000(\\d+)\U000f1001")
 HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 SUP_RE = re.compile(r"<sup>(.*?)</sup>", re.IGNORECASE | re.DOTALL)
 BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -240,7 +337,7 @@ def _clean_inline(text: str, *, authors: bool = False) -> str:
 
     def slot(value: str) -> str:
         slots.append(value)
-        return f"\U000F1000{len(slots) - 1}\U000F1001"
+        return f"\U000f1000{len(slots) - 1}\U000f1001"
 
     # 1. Escapes, however many backslashes the converter stacked up ("\\_" -> "_").
     text = ESCAPE_RE.sub(lambda m: chr(PROTECT_BASE + ord(m.group(1))), text)
@@ -300,7 +397,7 @@ def _cap_word(word: str) -> str:
         low = part.lower()
         for i, c in enumerate(low):
             if c.isalpha():
-                low = low[:i] + c.upper() + low[i + 1:]
+                low = low[:i] + c.upper() + low[i + 1 :]
                 break
         parts.append(low)
     return "-".join(parts)
@@ -338,7 +435,7 @@ def _split_heading(raw: str) -> tuple[str, str]:
     m = NUMBER_RE.match(text)
     if m:
         number = m.group(1) or m.group(2)
-        text = text[m.end():].strip()
+        text = text[m.end() :].strip()
     if _is_all_caps(text):
         text = _title_case(text)
     return number, text
@@ -525,9 +622,7 @@ def _classify(units: list[_Unit]) -> None:
         if key in TOP_LEVEL_NAMES:
             continue
         followed_by_abstract = (
-            i + 1 < len(units)
-            and units[i + 1].role == "abstract"
-            and all(b.kind == "para" for b in unit.blocks)
+            i + 1 < len(units) and units[i + 1].role == "abstract" and all(b.kind == "para" for b in unit.blocks)
         )
         first_top_heading = i == 0 and unit.heading.hashes <= 2
         if followed_by_abstract or first_top_heading:
@@ -602,7 +697,7 @@ def parse_markdown_paper(text: str) -> ParsedPaper:
 
     paper = ParsedPaper()
     repairs: dict[str, int] = {}
-    front_lines: list[_Block] = list(b for b in preamble if b.kind == "para")
+    front_lines: list[_Block] = [b for b in preamble if b.kind == "para"]
     front_title = ""
     first_block = True  # the paper's own title/author block
     abstract_sections: list[tuple[ParsedSection, str]] = []
@@ -644,15 +739,16 @@ def parse_markdown_paper(text: str) -> ParsedPaper:
             kw = [j for j, b in enumerate(content) if _is_keywords(b)]
             carried: list[_Block] = []
             if kw and nxt in ("title", "abstract"):
-                content, carried = content[: kw[-1] + 1], content[kw[-1] + 1:]
+                content, carried = content[: kw[-1] + 1], content[kw[-1] + 1 :]
             for block in content:
                 if _is_keywords(block):
                     builder.add(BODY, _block_text(block))
                 else:
                     builder.block(block)
             front_lines = [b for b in carried if b.kind == "para"]
-            abstract_sections.append((section, unit.abstract_lang or _script_lang(
-                " ".join(p.text for p in section.passages))))
+            abstract_sections.append(
+                (section, unit.abstract_lang or _script_lang(" ".join(p.text for p in section.passages)))
+            )
             paper.sections.append(section)
             continue
 

@@ -10,11 +10,50 @@ from .types import Intervention
 # have printed as a bare bar. Kept to verbs and auxiliaries so that a bar between table
 # cells ("a | b | c") never qualifies.
 _PRONOUN_VERBS = frozenset(
-    """
-    am was have had do did will would shall should can could cannot may might must
-    think thought believe believed feel felt know knew see saw hope want wanted need
-    mean meant say said argue argued suggest suggested agree disagree found find
-    """.split()
+    [
+        "am",
+        "was",
+        "have",
+        "had",
+        "do",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "cannot",
+        "may",
+        "might",
+        "must",
+        "think",
+        "thought",
+        "believe",
+        "believed",
+        "feel",
+        "felt",
+        "know",
+        "knew",
+        "see",
+        "saw",
+        "hope",
+        "want",
+        "wanted",
+        "need",
+        "mean",
+        "meant",
+        "say",
+        "said",
+        "argue",
+        "argued",
+        "suggest",
+        "suggested",
+        "agree",
+        "disagree",
+        "found",
+        "find",
+    ]
 )
 
 # A bar standing alone as a word: at the start of the paragraph or after a space or an

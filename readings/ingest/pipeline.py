@@ -51,12 +51,14 @@ def parse_source(raw: bytes, fmt: str = "auto") -> ParsedPaper:
     texts = [p.text for p in passages]
     texts, citation_fixes = repair_citation_markers(texts)
     texts, ocr_fixes = repair_ocr_slips(texts)
-    for passage, text in zip(passages, texts):
+    for passage, text in zip(passages, texts, strict=False):
         passage.text = text
     all_passages = list(paper.passages())
     position = {id(p): i for i, p in enumerate(all_passages)}
     for fix in citation_fixes + ocr_fixes:
-        paper.interventions.append(type(fix)(fix.kind, position[id(passages[fix.index])], fix.original, fix.replacement, fix.reason))
+        paper.interventions.append(
+            type(fix)(fix.kind, position[id(passages[fix.index])], fix.original, fix.replacement, fix.reason)
+        )
     if citation_fixes:
         paper.repairs["citation_markers_renumbered"] = len(citation_fixes)
     return paper

@@ -26,10 +26,35 @@ from .types import (
 )
 
 TERMINAL = tuple(".?!:;\"”’')]")
-SENTENCE_END = tuple(".?!\"”’)")
+SENTENCE_END = tuple('.?!"”’)')
 SMALL_WORDS = {
-    "a", "an", "and", "as", "at", "be", "been", "by", "for", "from", "has", "have", "in", "into",
-    "is", "of", "on", "or", "the", "to", "up", "with", "its", "their", "under", "via", "vs",
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "be",
+    "been",
+    "by",
+    "for",
+    "from",
+    "has",
+    "have",
+    "in",
+    "into",
+    "is",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "up",
+    "with",
+    "its",
+    "their",
+    "under",
+    "via",
+    "vs",
 }
 TOP_LEVEL_NAMES = {"abstract", "introduction", "conclusion", "conclusions", "references", "bibliography"}
 SUPPLIED_OPENING = "[Introduction]"
@@ -123,7 +148,7 @@ def double_spaced(lines: list[Line]) -> bool:
 
 def title_like(text: str) -> bool:
     """Most significant words capitalised, as in a Title Case heading."""
-    words = [w for w in WORD.findall(text)]
+    words = list(WORD.findall(text))
     significant = [w for w in words if w.lower() not in SMALL_WORDS]
     if not significant:
         return False
@@ -160,10 +185,10 @@ class HeadingNumbers:
     def plausible(self, number: str) -> bool:
         parts = tuple(int(p) for p in number.split("."))
         if not self.last:
-            return parts in {(1,), (1, 1)} or len(parts) == 1 and parts[0] <= 2
-        candidates = {self.last + (1,)}
+            return parts in {(1,), (1, 1)} or (len(parts) == 1 and parts[0] <= 2)
+        candidates = {(*self.last, 1)}
         for depth in range(len(self.last)):
-            candidates.add(self.last[:depth] + (self.last[depth] + 1,))
+            candidates.add((*self.last[:depth], self.last[depth] + 1))
         return parts in candidates
 
     def accept(self, number: str):
@@ -186,19 +211,19 @@ def group_elements(lines: list[Line], width: int, vocabulary: Counter, repairs: 
         paragraph_ended = current is None or current_paragraph_ended(current, previous, line, width, spaced, new_block)
 
         # A long heading wrapped onto a second, title-like line in the same block.
-        if heading_open is not None and not new_block or (heading_open is not None and spaced and previous is not None):
-            if (
-                heading_open is not None
-                and (len(heading_open.lines[-1]) >= 0.7 * width or ends_with_small_word(heading_open.lines[-1]))
-                and title_like(line.text)
-                and len(line.text) < 0.7 * width
-                and not NUMBERED_HEADING.match(line.text)
-            ):
-                heading_open.lines.append(line.text)
-                repairs["heading_rejoined"] += 1
-                previous = line
-                heading_open = None
-                continue
+        if (
+            heading_open is not None
+            and (not new_block or (spaced and previous is not None))
+            and (len(heading_open.lines[-1]) >= 0.7 * width or ends_with_small_word(heading_open.lines[-1]))
+            and title_like(line.text)
+            and len(line.text) < 0.7 * width
+            and not NUMBERED_HEADING.match(line.text)
+        ):
+            heading_open.lines.append(line.text)
+            repairs["heading_rejoined"] += 1
+            previous = line
+            heading_open = None
+            continue
         heading_open = None
 
         caption = caption_match(line.text)
@@ -221,12 +246,11 @@ def group_elements(lines: list[Line], width: int, vocabulary: Counter, repairs: 
             elements.append(heading)
             heading_open, current, previous = heading, None, line
             continue
-        if paragraph_ended or current is None:
-            if is_unnumbered_heading(line, following, width, spaced):
-                heading = Element("heading", [line.text])
-                elements.append(heading)
-                heading_open, current, previous = heading, None, line
-                continue
+        if (paragraph_ended or current is None) and is_unnumbered_heading(line, following, width, spaced):
+            heading = Element("heading", [line.text])
+            elements.append(heading)
+            heading_open, current, previous = heading, None, line
+            continue
 
         if paragraph_ended or current is None or introduces_quotation(current, previous, width):
             # A short line ending in a colon introduces a block quotation (set off in print).
@@ -243,13 +267,15 @@ def group_elements(lines: list[Line], width: int, vocabulary: Counter, repairs: 
     return elements
 
 
-def current_paragraph_ended(current: Element, previous: Line | None, line: Line, width: int, spaced: bool, new_block: bool) -> bool:
+def current_paragraph_ended(
+    current: Element, previous: Line | None, line: Line, width: int, spaced: bool, new_block: bool
+) -> bool:
     """Decide whether `line` starts a new paragraph or continues the one being built."""
     if previous is None:
         return True
     last = current.lines[-1]
     starts_lower = line.text[:1].islower()
-    if starts_lower or last.endswith("-") and not last.endswith(" -"):
+    if starts_lower or (last.endswith("-") and not last.endswith(" -")):
         return False  # a sentence cut by a line, page or column break
     short = len(previous.text) < 0.75 * width
     if (short or previous.gap_after) and ends_sentence(last):
@@ -262,9 +288,7 @@ def current_paragraph_ended(current: Element, previous: Line | None, line: Line,
     if line.page_start:
         # A new page whose first line starts with a capital after a finished sentence.
         return True
-    if new_block and not spaced:
-        return True
-    return False
+    return bool(new_block and not spaced)
 
 
 def introduces_quotation(current: Element, previous: Line | None, width: int) -> bool:
@@ -292,7 +316,7 @@ def is_unnumbered_heading(line: Line, following: Line | None, width: int, spaced
     return (
         isolated
         and len(text) < 0.75 * width
-        and not text.endswith(SENTENCE_END + (".",))
+        and not text.endswith((*SENTENCE_END, "."))
         and (following is None or following.text[:1].isupper())
     )
 
@@ -319,7 +343,12 @@ def join_line(element: Element, text: str, vocabulary: Counter, repairs: Counter
 def caption_element(match) -> Element:
     label = "Figure" if match.group(1).startswith("Fig") else "Table"
     number = match.group(2)
-    element = Element("caption", [f"{label} {number_value(number)} {match.group(3)}".strip()], number=number_value(number), label=label)
+    element = Element(
+        "caption",
+        [f"{label} {number_value(number)} {match.group(3)}".strip()],
+        number=number_value(number),
+        label=label,
+    )
     element.original = match.group(0)  # type: ignore[attr-defined]
     return element
 
@@ -337,9 +366,14 @@ def attach_figure_contents(elements: list[Element], width: int) -> list[Element]
     """
 
     def fragment(element: Element) -> bool:
-        return element.kind in {"paragraph", "heading"} and not element.number and all(
-            len(line) < 0.6 * width for line in element.lines
-        ) and not (element.kind == "paragraph" and ends_sentence(element.lines[-1]) and len(element.text) > 0.6 * width)
+        return (
+            element.kind in {"paragraph", "heading"}
+            and not element.number
+            and all(len(line) < 0.6 * width for line in element.lines)
+            and not (
+                element.kind == "paragraph" and ends_sentence(element.lines[-1]) and len(element.text) > 0.6 * width
+            )
+        )
 
     result: list[Element] = []
     i = 0
@@ -385,7 +419,7 @@ def build_sections(elements: list[Element], repairs: Counter, interventions: lis
             section = ParsedSection(title="Abstract" if label else SUPPLIED_OPENING, level=1)
             paper.sections.append(section)
             if label:
-                element.lines[0] = element.lines[0][label.end():]
+                element.lines[0] = element.lines[0][label.end() :]
                 repairs["run_in_headings_split"] += 1
         elif section.title == "Abstract" and not section.number and len(paper.sections) == 1 and section.passages:
             # The body begins before the first heading: it gets a bracketed, supplied heading.
@@ -403,7 +437,11 @@ def build_sections(elements: list[Element], repairs: Counter, interventions: lis
             )
         if element.kind == "caption":
             original = getattr(element, "original", "")
-            if original and not original.startswith(f"{element.label} {element.number}") and not original.startswith(element.text[:12]):
+            if (
+                original
+                and not original.startswith(f"{element.label} {element.number}")
+                and not original.startswith(element.text[:12])
+            ):
                 interventions.append(
                     Intervention(
                         kind="ocr",
@@ -439,7 +477,7 @@ def unnumbered_levels(elements: list[Element]) -> dict[int, int]:
     positions = [i for i, e in enumerate(elements) if e.kind == "heading" and not e.number]
     parents = {i for i in positions if i + 1 < len(elements) and elements[i + 1].kind == "heading"}
     if not parents:
-        return {i: 1 for i in positions}
+        return dict.fromkeys(positions, 1)
     levels = {}
     for i in positions:
         name = elements[i].text.lower().rstrip(":. ")

@@ -6,89 +6,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('readings', '0003_search_index'),
+        ("readings", "0003_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='annotation',
-            name='is_hidden',
-            field=models.BooleanField(default=False, help_text='Hidden by a moderator.'),
+            model_name="annotation",
+            name="is_hidden",
+            field=models.BooleanField(default=False, help_text="Hidden by a moderator."),
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='readings.annotation'),
+            model_name="annotation",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="replies",
+                to="readings.annotation",
+            ),
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised on every edit: stale edits conflict.'),
+            model_name="annotation",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, editable=False, help_text="Raised on every edit: stale edits conflict."
+            ),
         ),
         migrations.CreateModel(
-            name='AnnotationRevision',
+            name="AnnotationRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('body', models.TextField()),
-                ('edited_at', models.DateTimeField(auto_now_add=True)),
-                ('annotation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='readings.annotation')),
-                ('edited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField()),
+                ("body", models.TextField()),
+                ("edited_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "annotation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="revisions", to="readings.annotation"
+                    ),
+                ),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['annotation', 'version'],
+                "ordering": ["annotation", "version"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('instructor', 'Instructor'), ('student', 'Student')], default='student', max_length=16)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("instructor", "Instructor"), ("student", "Student")], default="student", max_length=16
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['seminar', 'role', 'user'],
+                "ordering": ["seminar", "role", "user"],
             },
         ),
         migrations.CreateModel(
-            name='Seminar',
+            name="Seminar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('members', models.ManyToManyField(related_name='seminars', through='readings.Membership', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="seminars", through="readings.Membership", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='seminar',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='readings.seminar'),
+            model_name="membership",
+            name="seminar",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="readings.seminar"
+            ),
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='seminar',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='readings.seminar'),
+            model_name="annotation",
+            name="seminar",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="annotations",
+                to="readings.seminar",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.CheckConstraint(condition=models.Q(('visibility', 'private'), ('seminar__isnull', False), _connector='OR'), name='annotation_shared_with_a_seminar'),
+            model_name="annotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("visibility", "private"), ("seminar__isnull", False), _connector="OR"),
+                name="annotation_shared_with_a_seminar",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotationrevision',
-            constraint=models.UniqueConstraint(fields=('annotation', 'version'), name='revision_version_unique'),
+            model_name="annotationrevision",
+            constraint=models.UniqueConstraint(fields=("annotation", "version"), name="revision_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('seminar', 'user'), name='membership_once_per_seminar'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("seminar", "user"), name="membership_once_per_seminar"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['instructor', 'student'])), name='membership_role_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["instructor", "student"])), name="membership_role_valid"
+            ),
         ),
     ]

@@ -4,23 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('readings', '0005_roles'),
+        ("readings", "0005_roles"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='editorialnote',
-            name='editorialnote_kind_valid',
+            model_name="editorialnote",
+            name="editorialnote_kind_valid",
         ),
         migrations.AlterField(
-            model_name='editorialnote',
-            name='kind',
-            field=models.CharField(choices=[('supplied-title', 'Supplied title'), ('metadata', 'Metadata'), ('repair', 'Mechanical repair'), ('citation', 'Citation marker'), ('ocr', 'OCR correction'), ('table', 'Rebuilt table'), ('structure', 'Structure'), ('correction', 'Editor’s correction')], max_length=20),
+            model_name="editorialnote",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("supplied-title", "Supplied title"),
+                    ("metadata", "Metadata"),
+                    ("repair", "Mechanical repair"),
+                    ("citation", "Citation marker"),
+                    ("ocr", "OCR correction"),
+                    ("table", "Rebuilt table"),
+                    ("structure", "Structure"),
+                    ("correction", "Editor’s correction"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='editorialnote',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['supplied-title', 'metadata', 'repair', 'citation', 'ocr', 'table', 'structure', 'correction'])), name='editorialnote_kind_valid'),
+            model_name="editorialnote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        ["supplied-title", "metadata", "repair", "citation", "ocr", "table", "structure", "correction"],
+                    )
+                ),
+                name="editorialnote_kind_valid",
+            ),
         ),
     ]

@@ -35,10 +35,26 @@ PAGES = {
     "static": (None, {}),  # the site's stylesheet, as WhiteNoise serves it
 }
 COLD_QUERIES = [
-    "cultural security", "infiltration", "Confucius Institutes", "legitimacy", "national cohesion",
-    "peaceful rise", "harmonious world", "regime security", "Xinjiang", "Nye", "propaganda",
-    "moral high ground", "cultural industry", "trade deficit", "soft power 30", "Tibet", "Hu Jintao",
-    "cultural sovereignty", "ideology", "identity",
+    "cultural security",
+    "infiltration",
+    "Confucius Institutes",
+    "legitimacy",
+    "national cohesion",
+    "peaceful rise",
+    "harmonious world",
+    "regime security",
+    "Xinjiang",
+    "Nye",
+    "propaganda",
+    "moral high ground",
+    "cultural industry",
+    "trade deficit",
+    "soft power 30",
+    "Tibet",
+    "Hu Jintao",
+    "cultural sovereignty",
+    "ideology",
+    "identity",
 ]
 
 
@@ -56,8 +72,12 @@ def env_for(database: Path) -> dict:
 
 def manage(database: Path, *args, capture=False):
     return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], env=env_for(database), cwd=ROOT, check=True,
-        capture_output=capture, text=True,
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env_for(database),
+        cwd=ROOT,
+        check=True,
+        capture_output=capture,
+        text=True,
     )
 
 
@@ -74,7 +94,16 @@ def build(database: Path, papers: int, passages: int, themes: int, rebuild: bool
     manage(database, "createcachetable")
     manage(database, "loaddata", "corpus", "themes", "-v0")
     if papers > 5:
-        manage(database, "build_bench_corpus", "--papers", str(papers), "--passages", str(passages), "--themes", str(themes))
+        manage(
+            database,
+            "build_bench_corpus",
+            "--papers",
+            str(papers),
+            "--passages",
+            str(passages),
+            "--themes",
+            str(themes),
+        )
     manage(database, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
     marker.write_text(wanted)
 
@@ -94,7 +123,7 @@ def wrk(url: str, headers: dict, seconds: float, connections: int) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--timeout", "10s", "-s", str(LUA)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(command + [url], capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -102,9 +131,28 @@ def serve_and_measure(database: Path, workers: int, seconds: float, connections:
     port = free_port()
     log = database.with_suffix(".server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "softpower_site.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--worker-class", "gthread", "--threads", "2", "--keep-alive", "5", "--log-level", "warning"],
-        env=env_for(database), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "softpower_site.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "2",
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        env=env_for(database),
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         for _ in range(200):
@@ -121,8 +169,11 @@ def serve_and_measure(database: Path, workers: int, seconds: float, connections:
             # Two runs, the steadier kept: a 2-core machine shared with the load generator is noisy.
             runs = [wrk(url, headers, seconds, connections) for _ in range(RUNS)]
             results[name] = min(runs, key=lambda run: run["p95_ms"])
-            print(f"  {name:15} p50 {results[name]['p50_ms']:7.2f} ms  p95 {results[name]['p95_ms']:7.2f} ms  "
-                  f"{results[name]['rps']:8.1f} req/s  errors {results[name]['errors']}", file=sys.stderr)
+            print(
+                f"  {name:15} p50 {results[name]['p50_ms']:7.2f} ms  p95 {results[name]['p95_ms']:7.2f} ms  "
+                f"{results[name]['rps']:8.1f} req/s  errors {results[name]['errors']}",
+                file=sys.stderr,
+            )
         return results
     finally:
         server.terminate()

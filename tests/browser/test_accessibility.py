@@ -34,7 +34,9 @@ def describe(violations):
     for violation in violations:
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {violation['helpUrl']}")
         for node in violation["nodes"][:5]:
-            fixes = node["failureSummary"].splitlines()[1:] or [""]  # the first line says "Fix any/all of the following:"
+            fixes = node["failureSummary"].splitlines()[1:] or [
+                ""
+            ]  # the first line says "Fix any/all of the following:"
             lines.append(f"    {' '.join(node['target'])}: {fixes[0].strip()}")
         if len(violation["nodes"]) > 5:
             lines.append(f"    ... and {len(violation['nodes']) - 5} more")

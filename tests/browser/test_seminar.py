@@ -170,12 +170,13 @@ def test_a_seminar_end_to_end(new_page, people, screenshot):
     fields.get_by_label("Order:").fill(THEME["order"])
     expect(fields.get_by_label("Is published")).to_be_checked()
     admin.get_by_role("button", name="Save", exact=True).click()
-    expect(admin.locator(".messagelist .success")).to_have_text(
-        f"The theme “{THEME['title']}” was added successfully."
-    )
+    expect(admin.locator(".messagelist .success")).to_have_text(f"The theme “{THEME['title']}” was added successfully.")
     theme = Theme.objects.get(slug=THEME["slug"])
     assert (theme.title, theme.question, theme.order, theme.is_published) == (
-        THEME["title"], THEME["question"], 11, True
+        THEME["title"],
+        THEME["question"],
+        11,
+        True,
     )
 
     for i, spec in enumerate(CONTRASTS):
@@ -227,7 +228,9 @@ def test_a_seminar_end_to_end(new_page, people, screenshot):
     expect(form.get_by_label("Quoted span (optional)")).to_have_value(SELECTED)
     expect(form.locator('input[name="start"]')).to_have_value(str(start))
     expect(form.locator('input[name="end"]')).to_have_value(str(start + len(SELECTED)))
-    form.get_by_label("Your annotation (Markdown)").fill("The *platforms* here are the state's own: compare the official count.")
+    form.get_by_label("Your annotation (Markdown)").fill(
+        "The *platforms* here are the state's own: compare the official count."
+    )
     form.get_by_label("Who can see it").select_option(label="My seminar")
     # Not the screenshot fixture: its caret hiding leaves style="" on the form's inputs, which
     # htmx's settle then copies onto the swapped-in form, and the strict CSP reports that.

@@ -58,7 +58,10 @@ def test_official_and_critical_side_by_side_at_desktop_width(page, screenshot):
 
 def test_columns_stack_at_phone_width_with_their_labels(phone_page, screenshot):
     phone_page.goto(f"/themes/{THEME}/")
-    official, critical = phone_page.locator("#contrast-1 .column.official"), phone_page.locator("#contrast-1 .column.critical")
+    official, critical = (
+        phone_page.locator("#contrast-1 .column.official"),
+        phone_page.locator("#contrast-1 .column.critical"),
+    )
     official_label = official.get_by_role("heading", name="Official discourse")
     critical_label = critical.get_by_role("heading", name="Critical analysis")
     expect(official_label).to_be_visible()

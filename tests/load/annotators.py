@@ -41,7 +41,10 @@ class Annotator(threading.Thread):
 
     def request(self, method, path, form=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Referer": f"http://127.0.0.1:{self.port}{path}"}
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Referer": f"http://127.0.0.1:{self.port}{path}",
+        }
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
@@ -64,7 +67,11 @@ class Annotator(threading.Thread):
     def run(self):
         try:
             _, token = self.token("/accounts/login/")
-            status, _ = self.request("POST", "/accounts/login/", {"csrfmiddlewaretoken": token, "username": f"reader{self.number}", "password": PASSWORD})
+            status, _ = self.request(
+                "POST",
+                "/accounts/login/",
+                {"csrfmiddlewaretoken": token, "username": f"reader{self.number}", "password": PASSWORD},
+            )
             if status != 302:
                 self.results.append(("login", status))
             # Everyone starts writing together, once all have signed in.
@@ -81,19 +88,26 @@ class Annotator(threading.Thread):
                     continue
                 n += 1
                 body = f"Annotation {n} by reader {self.number}."
-                status, _ = self.request("POST", url, {"csrfmiddlewaretoken": token, "body": body, "visibility": "seminar"})
+                status, _ = self.request(
+                    "POST", url, {"csrfmiddlewaretoken": token, "body": body, "visibility": "seminar"}
+                )
                 self.results.append(("write", status, body))
-        except Exception as error:  # noqa: BLE001 - a crashed annotator is a failed run, reported below
+        except Exception as error:
             self.results.append(("error", repr(error)))
 
 
 def run(annotators: int, seconds: float, workers: int, threads: int) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="load-annotators-"))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'load.sqlite3'}", "DJANGO_DEBUG": "1", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir / 'load.sqlite3'}",
+        "DJANGO_DEBUG": "1",
+        "PYTHONPATH": str(ROOT),
+    }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run(manage + ["migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run(manage + ["createcachetable"], env=env, check=True, cwd=ROOT)
-    subprocess.run(manage + ["loaddata", "corpus", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "createcachetable"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "loaddata", "corpus", "-v0"], env=env, check=True, cwd=ROOT)
     setup = f"""
 from django.contrib.auth.models import User
 from readings.models import Seminar, Membership, Passage
@@ -103,14 +117,36 @@ for i in range({annotators}):
     Membership.objects.create(seminar=seminar, user=user)
 print(Passage.objects.order_by("pk").first().get_absolute_url())
 """
-    passage_url = subprocess.run(manage + ["shell", "-c", setup], env=env, check=True, cwd=ROOT, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    passage_url = (
+        subprocess.run([*manage, "shell", "-c", setup], env=env, check=True, cwd=ROOT, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
 
     port = free_port()
     log = workdir / "server.log"
+    log_file = open(log, "w")  # noqa: SIM115 -- the server writes to it until it is stopped below
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "softpower_site.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--threads", str(threads), "--timeout", "60", "--access-logfile", "-"],
-        env=env, cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "softpower_site.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--timeout",
+            "60",
+            "--access-logfile",
+            "-",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     try:
         for _ in range(100):
@@ -129,19 +165,38 @@ print(Passage.objects.order_by("pk").first().get_absolute_url())
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log_file.close()
 
-    count = subprocess.run(
-        manage + ["shell", "-c", "from readings.models import Annotation; import json; print(json.dumps(sorted(Annotation.objects.values_list('body', flat=True))))"],
-        env=env, check=True, cwd=ROOT, capture_output=True, text=True,
-    ).stdout.strip().splitlines()[-1]
+    count = (
+        subprocess.run(
+            [
+                *manage,
+                "shell",
+                "-c",
+                "from readings.models import Annotation; import json; print(json.dumps(sorted(Annotation.objects.values_list('body', flat=True))))",
+            ],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     stored = json.loads(count)
     accepted = sorted(r[2] for r in results if r[0] == "write" and r[1] == 302)
     failures = [r for r in results if not (r[0] == "write" and r[1] == 302)]
     server_log = log.read_text(errors="replace")
     locked = server_log.count("database is locked")
     summary = {
-        "annotators": annotators, "seconds": seconds, "writes_accepted": len(accepted), "writes_stored": len(stored),
-        "lost_writes": len(set(accepted) - set(stored)), "failed_requests": len(failures), "database_locked": locked,
+        "annotators": annotators,
+        "seconds": seconds,
+        "writes_accepted": len(accepted),
+        "writes_stored": len(stored),
+        "lost_writes": len(set(accepted) - set(stored)),
+        "failed_requests": len(failures),
+        "database_locked": locked,
         "server_errors": len(re.findall(r'" 5\d\d ', server_log)),
     }
     print(json.dumps(summary))

@@ -76,21 +76,38 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {done}/{len(papers)} papers")
 
     def add_themes(self, rng, count):
-        official = list(Passage.objects.filter(paper__slug__startswith="synthetic-", paper__stance=Stance.OFFICIAL).values_list("pk", flat=True)[:50_000])
-        critical = list(Passage.objects.filter(paper__slug__startswith="synthetic-", paper__stance=Stance.CRITICAL).values_list("pk", flat=True)[:50_000])
+        official = list(
+            Passage.objects.filter(paper__slug__startswith="synthetic-", paper__stance=Stance.OFFICIAL).values_list(
+                "pk", flat=True
+            )[:50_000]
+        )
+        critical = list(
+            Passage.objects.filter(paper__slug__startswith="synthetic-", paper__stance=Stance.CRITICAL).values_list(
+                "pk", flat=True
+            )[:50_000]
+        )
         if not official or not critical:
             return
         first = (Theme.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1
         for n in range(first, first + count):
             theme = Theme.objects.create(
-                slug=f"synthetic-theme-{n}", title=f"Synthetic theme {n}", question="What do the papers say?",
-                introduction="A synthetic theme for the benchmark.", order=n,
+                slug=f"synthetic-theme-{n}",
+                title=f"Synthetic theme {n}",
+                question="What do the papers say?",
+                introduction="A synthetic theme for the benchmark.",
+                order=n,
             )
             for order in range(1, CONTRASTS_PER_THEME + 1):
-                contrast = Contrast.objects.create(theme=theme, order=order, title=f"Contrast {order}", commentary="They differ.")
+                contrast = Contrast.objects.create(
+                    theme=theme, order=order, title=f"Contrast {order}", commentary="They differ."
+                )
                 ContrastPassage.objects.bulk_create(
                     [
-                        ContrastPassage(contrast=contrast, passage_id=rng.choice(official), side=Stance.OFFICIAL, order=1),
-                        ContrastPassage(contrast=contrast, passage_id=rng.choice(critical), side=Stance.CRITICAL, order=1),
+                        ContrastPassage(
+                            contrast=contrast, passage_id=rng.choice(official), side=Stance.OFFICIAL, order=1
+                        ),
+                        ContrastPassage(
+                            contrast=contrast, passage_id=rng.choice(critical), side=Stance.CRITICAL, order=1
+                        ),
                     ]
                 )

@@ -32,7 +32,9 @@ def passages_containing(fragment: str) -> list[Passage]:
 class Command(BaseCommand):
     # A read-only look-up: the system checks would cost more time than the answer.
     requires_system_checks = []
-    help = "Find the passage containing FRAGMENT and print the passages of the other stance that speak to the same matter."
+    help = (
+        "Find the passage containing FRAGMENT and print the passages of the other stance that speak to the same matter."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("fragment", help="Words from the passage, as printed (case and quotes do not matter).")
@@ -50,7 +52,9 @@ class Command(BaseCommand):
         passage = found[0]
         if len(found) > 1:
             others = ", ".join(p.key for p in found[1:4]) + (", …" if len(found) > 4 else "")
-            self.stderr.write(f"{len(found)} passages contain the fragment; using the first, {passage.key} (also: {others}).")
+            self.stderr.write(
+                f"{len(found)} passages contain the fragment; using the first, {passage.key} (also: {others})."
+            )
         points = counterpoints_for(passage, top=top)
         if as_json:
             self.stdout.write(dumps(points))
@@ -77,7 +81,9 @@ def dumps(points) -> str:
 
 
 def readable(passage, points) -> str:
-    lines = [f"Counterpoints to {passage.key} ({passage.paper.short_citation}, {passage.section.heading}, ¶{passage.ordinal}):"]
+    lines = [
+        f"Counterpoints to {passage.key} ({passage.paper.short_citation}, {passage.section.heading}, ¶{passage.ordinal}):"
+    ]
     if not points:
         lines.append("  None: no passage of the other stance shares enough wording with it.")
     for rank, point in enumerate(points, 1):
@@ -86,5 +92,9 @@ def readable(passage, points) -> str:
         lines.append(f"{rank}. {p.key}  (score {point.score:.3f})")
         lines.append(f"   {p.paper.short_citation}, {p.section.heading}, ¶{p.ordinal}")
         lines.append(f"   shared: {', '.join(point.shared_terms)}")
-        lines.extend(textwrap.wrap(textwrap.shorten(p.text, 300, placeholder=" …"), 96, initial_indent="   ", subsequent_indent="   "))
+        lines.extend(
+            textwrap.wrap(
+                textwrap.shorten(p.text, 300, placeholder=" …"), 96, initial_indent="   ", subsequent_indent="   "
+            )
+        )
     return "\n".join(lines)

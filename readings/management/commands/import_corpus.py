@@ -27,8 +27,6 @@ class Command(BaseCommand):
         if no_dump:
             return
         buffer = StringIO()
-        call_command(
-            "dumpdata", *CORPUS_MODELS, natural_foreign=True, natural_primary=True, indent=1, stdout=buffer
-        )
+        call_command("dumpdata", *CORPUS_MODELS, natural_foreign=True, natural_primary=True, indent=1, stdout=buffer)
         output.write_text(buffer.getvalue(), encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"Wrote {output}"))

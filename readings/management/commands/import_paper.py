@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
         parser.add_argument("--stance", choices=Stance.values, help="official or critical")
-        parser.add_argument("--title", help="title to use; marked as supplied by the editor unless the source prints it")
+        parser.add_argument(
+            "--title", help="title to use; marked as supplied by the editor unless the source prints it"
+        )
         parser.add_argument("--authors", default=None)
         parser.add_argument("--year", type=int, default=None)
         parser.add_argument("--venue", default=None)
@@ -54,4 +56,6 @@ class Command(BaseCommand):
         except IngestError as error:
             raise CommandError(f"{path.name}: {error}") from None
         count = paper.passages.count()
-        self.stdout.write(self.style.SUCCESS(f"Imported {paper.slug}: {paper.sections.count()} sections, {count} passages."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported {paper.slug}: {paper.sections.count()} sections, {count} passages.")
+        )

@@ -23,6 +23,6 @@ class Command(BaseCommand):
             with transaction.atomic():
                 call_command("flush", interactive=False, verbosity=0)
                 call_command("loaddata", str(path), verbosity=0)
-        except Exception as error:  # noqa: BLE001 - any failure must leave the database as it was
+        except Exception as error:
             raise CommandError(f"restore failed, nothing was changed: {error}".splitlines()[0]) from error
         self.stdout.write(self.style.SUCCESS(f"Restored {path}"))
