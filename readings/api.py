@@ -13,7 +13,6 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 
 from .models import Contrast, ContrastPassage, EditorialNote, Paper, Passage, Section, Theme
-from .views import readable_themes
 
 JSON_OPTIONS = {"ensure_ascii": False}
 
@@ -227,7 +226,7 @@ def corpus(request):
 @api_view
 def theme_export(request, slug):
     """The theme as a JSON file, beside the Markdown handout; curators may export drafts too."""
-    data = one_theme(request, readable_themes(request.user), slug)
+    data = one_theme(request, Theme.objects.readable_by(request.user), slug)
     response = JsonResponse(data, json_dumps_params={**JSON_OPTIONS, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
     return response

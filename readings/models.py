@@ -5,12 +5,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
 from django.urls import reverse
 
-from .markdown import render_markdown
-from .roles import INSTRUCTORS_GROUP, STUDENTS_GROUP, role_group
+from .roles import INSTRUCTORS_GROUP
 
 
 class Stance(models.TextChoices):
@@ -269,6 +266,10 @@ class ThemeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def readable_by(self, user):
+        """Published themes; curators also preview the unpublished ones they are working on."""
+        return self if user.has_perm("readings.change_theme") else self.published()
+
 
 class ThemeManager(models.Manager.from_queryset(ThemeQuerySet)):
     def get_by_natural_key(self, slug):
@@ -515,32 +516,6 @@ class AnnotationRevision(models.Model):
         return f"{self.annotation} v{self.version}"
 
 
-@receiver(pre_save, sender=Theme)
-@receiver(pre_save, sender=Contrast)
-@receiver(pre_save, sender=Annotation)
-def render_markdown_fields(sender, instance, **kwargs):
-    """Store sanitized HTML beside the Markdown on every save, loaddata's raw saves included."""
-    for source, target in MARKDOWN_FIELDS[sender]:
-        setattr(instance, target, render_markdown(getattr(instance, source)))
-
-
-MARKDOWN_FIELDS = {
-    Theme: [("introduction", "introduction_html")],
-    Contrast: [("commentary", "commentary_html")],
-    Annotation: [("body", "body_html")],
-}
-
-
-@receiver(post_save, sender=Membership)
-def grant_role(sender, instance, **kwargs):
-    """A seminar role carries its permissions: the role's group, and the admin for instructors."""
-    group = INSTRUCTORS_GROUP if instance.role == Role.INSTRUCTOR else STUDENTS_GROUP
-    instance.user.groups.add(role_group(group))
-    if instance.role == Role.INSTRUCTOR and not instance.user.is_staff:
-        instance.user.is_staff = True
-        instance.user.save(update_fields=["is_staff"])
-
-
 class ContentVersion(models.Model):
     """One number that changes whenever anything a reader sees changes: cached pages key on it."""
 
@@ -561,15 +536,3 @@ class ContentVersion(models.Model):
     def bump(cls):
         if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
             cls.objects.get_or_create(pk=1)
-
-
-CACHED_CONTENT = (Paper, Section, Passage, EditorialNote, Theme, Contrast, ContrastPassage)
-
-
-def content_changed(sender, **kwargs):
-    ContentVersion.bump()
-
-
-for _model in CACHED_CONTENT:
-    post_save.connect(content_changed, sender=_model, dispatch_uid=f"content-changed-save-{_model.__name__}")
-    post_delete.connect(content_changed, sender=_model, dispatch_uid=f"content-changed-delete-{_model.__name__}")

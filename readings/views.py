@@ -36,6 +36,17 @@ HOME_THEMES = 20
 LIST_PAGE_SIZE = 50
 
 
+def render_page(request, template, partial, context, status=200):
+    """The named partial for an htmx swap, the whole page otherwise.
+
+    A history restore asks for a whole page: htmx found nothing in its cache and will replace
+    the document with what it gets.
+    """
+    if request.htmx and not request.htmx.history_restore_request:
+        template = f"{template}#{partial}"
+    return TemplateResponse(request, template, context, status=status)
+
+
 @require_GET
 def home(request):
     # A department's library can hold a thousand papers: the home page shows the first of
@@ -128,10 +139,8 @@ def annotation_context(request, passage, form=None):
 
 
 def render_passage(request, passage, partial, **extra):
-    template = "readings/passage_detail.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += f"#{partial}"
-    return TemplateResponse(request, template, passage_context(request, passage, open=partial, **extra))
+    context = passage_context(request, passage, open=partial, **extra)
+    return render_page(request, "readings/passage_detail.html", partial, context)
 
 
 @require_GET
@@ -178,21 +187,14 @@ def passage_annotations(request, slug, section_key, ordinal):
 def section_detail(request, slug, section_key):
     section = get_object_or_404(Section.objects.select_related("paper"), paper__slug=slug, key=section_key)
     passages = section.passages.select_related("paper", "section").order_by("ordinal")
-    template = "readings/section_detail.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#section"
-    return TemplateResponse(request, template, {"section": section, "paper": section.paper, "passages": passages})
-
-
-def readable_themes(user):
-    """Published themes; curators also preview the unpublished ones they are working on."""
-    return Theme.objects.all() if user.has_perm("readings.change_theme") else Theme.objects.published()
+    context = {"section": section, "paper": section.paper, "passages": passages}
+    return render_page(request, "readings/section_detail.html", "section", context)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def theme_detail(request, slug):
-    theme = get_object_or_404(readable_themes(request.user), slug=slug)
+    theme = get_object_or_404(Theme.objects.readable_by(request.user), slug=slug)
     contrasts = list(theme.contrasts_for_reading())
     return TemplateResponse(
         request, "readings/theme_detail.html", {"theme": theme, "contrasts": contrasts, "count": len(contrasts)}
@@ -203,17 +205,14 @@ def theme_detail(request, slug):
 @vary_on_headers("HX-Request")
 def contrast_detail(request, slug, order):
     """One contrast of a theme; stepping to the previous or next swaps it in place."""
-    theme = get_object_or_404(readable_themes(request.user), slug=slug)
+    theme = get_object_or_404(Theme.objects.readable_by(request.user), slug=slug)
     contrasts = list(theme.contrasts_for_reading())
     contrast = next((c for c in contrasts if c.order == order), None)
     if contrast is None:
         raise Http404("No such contrast in this theme.")
-    template = "readings/theme_detail.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#contrast"
     context = {"theme": theme, "contrasts": [contrast], "contrast": contrast, "count": len(contrasts), "single": True}
     context.update(neighbours(contrasts, contrast))
-    return TemplateResponse(request, template, context)
+    return render_page(request, "readings/theme_detail.html", "contrast", context)
 
 
 def neighbours(contrasts, contrast):
@@ -227,7 +226,7 @@ def neighbours(contrasts, contrast):
 @require_GET
 def theme_handout(request, slug):
     """The theme as a Markdown handout, for printing or pasting elsewhere."""
-    theme = get_object_or_404(readable_themes(request.user), slug=slug)
+    theme = get_object_or_404(Theme.objects.readable_by(request.user), slug=slug)
     contrasts = theme.contrasts_for_reading()
     text = render_to_string(
         "readings/theme_handout.md",
@@ -260,14 +259,8 @@ def compare(request):
     ):
         sections[section.paper_id].append(section)
     columns = [(paper, sections[paper.pk]) for paper in chosen]
-    template = "readings/compare.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#columns"
-    return TemplateResponse(
-        request,
-        template,
-        {"official": official, "critical": critical, "left": left, "right": right, "columns": columns},
-    )
+    context = {"official": official, "critical": critical, "left": left, "right": right, "columns": columns}
+    return render_page(request, "readings/compare.html", "columns", context)
 
 
 @require_GET
@@ -275,10 +268,7 @@ def compare(request):
 def search(request):
     form = SearchForm(request.GET)
     results = search_passages(form.cleaned_data["q"], **form.filters()) if form.is_valid() else None
-    template = "readings/search.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return TemplateResponse(request, template, {"form": form, "results": results})
+    return render_page(request, "readings/search.html", "results", {"form": form, "results": results})
 
 
 def own_annotation(request, pk):
@@ -322,12 +312,9 @@ def annotation_edit(request, pk):
             annotation = current
     else:
         form = AnnotationEditForm(initial={"body": annotation.body, "version": annotation.version})
-    template = "readings/annotation_edit.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#edit-form"
     context = {"annotation": annotation, "form": form, "conflict": conflict}
     status = 409 if conflict else (400 if request.method == "POST" else 200)
-    return TemplateResponse(request, template, context, status=status)
+    return render_page(request, "readings/annotation_edit.html", "edit-form", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -432,10 +419,7 @@ def term_contrast(request):
         "max_words": TERM_MAX_WORDS,
         "max_length": TERM_MAX_LENGTH,
     }
-    template = "readings/terms.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#kwic"
-    return TemplateResponse(request, template, context)
+    return render_page(request, "readings/terms.html", "kwic", context)
 
 
 @require_GET
