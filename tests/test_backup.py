@@ -1,6 +1,7 @@
 """Backup and restore: everything comes back, and a bad backup changes nothing."""
 
 import io
+import stat
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -43,3 +44,12 @@ def test_backup_refuses_to_overwrite(tmp_path, db):
     existing.write_text("[]")
     with pytest.raises(CommandError, match="exists"):
         quiet("backup", str(existing))
+
+
+def test_backup_is_readable_only_by_its_owner(tmp_path, official_paper, student):
+    path = tmp_path / "b.json"
+    # Left over from an interrupted run: the backup must not inherit its mode.
+    (tmp_path / "b.json.partial").write_text("")
+    (tmp_path / "b.json.partial").chmod(0o644)
+    quiet("backup", str(path))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
