@@ -6,8 +6,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from readings.backups import make_document
 
 # Sessions and the cache are not worth restoring; permissions and content types are rebuilt by migrate.
 EXCLUDED = ["sessions", "contenttypes", "auth.permission", "admin.logentry"]
@@ -26,12 +30,20 @@ class Command(BaseCommand):
             raise CommandError(f"no such folder: {path.parent}")
         dump = io.StringIO()
         call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, natural_primary=True, stdout=dump)
-        write_privately(path, dump.getvalue())
-        count = len(json.loads(dump.getvalue()))
-        self.stdout.write(self.style.SUCCESS(f"Backed up {count} objects to {path}"))
+        document = make_document(json.loads(dump.getvalue()), created=timezone.now().isoformat(timespec="seconds"))
+        write_privately(path, document)
+        counts = document["counts"]
+        users, papers = counts.get(get_user_model()._meta.label_lower, 0), counts.get("readings.paper", 0)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backed up {len(document['objects'])} objects ({users} users, {papers} papers) to {path}"
+            )
+        )
+        if not users or not papers:
+            self.stderr.write(self.style.WARNING("This backup has no users or no papers: restore will need --force."))
 
 
-def write_privately(path: Path, text: str) -> None:
+def write_privately(path: Path, document: dict) -> None:
     """Write the file as the owner's alone (it holds password hashes and private notes), complete or not at all.
 
     mkstemp creates the temporary file with mode 0600 from the start, so there is no moment when others
@@ -40,7 +52,8 @@ def write_privately(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
+            json.dump(document, file, ensure_ascii=False, indent=1)
+            file.write("\n")
             file.flush()
             os.fsync(file.fileno())
         os.link(tmp, path)
