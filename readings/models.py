@@ -7,7 +7,7 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from .roles import INSTRUCTORS_GROUP
+from .roles import INSTRUCTORS_GROUP, Role, sync_roles
 
 
 class Stance(models.TextChoices):
@@ -400,11 +400,6 @@ class ContrastPassage(models.Model):
     natural_key.dependencies = ["readings.contrast", "readings.passage"]
 
 
-class Role(models.TextChoices):
-    INSTRUCTOR = "instructor", "Instructor"
-    STUDENT = "student", "Student"
-
-
 class Seminar(models.Model):
     """People reading together: shared annotations are shared within a seminar."""
 
@@ -419,10 +414,36 @@ class Seminar(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet):
+    """Bulk writes send no signals: these two sync the roles of the users they touch themselves.
+
+    (Saves and deletes, QuerySet.delete() and the cascades from a seminar or user included, send
+    signals that readings.signals answers; a seminar's members.add() goes through bulk_create.)
+    """
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            before = dict(self.values_list("pk", "user_id"))
+            count = super().update(**kwargs)
+            after = self.model._base_manager.filter(pk__in=before).values_list("user_id", flat=True)
+            for user_id in set(before.values()) | set(after):
+                sync_roles(user_id)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            for user_id in {membership.user_id for membership in created}:
+                sync_roles(user_id)
+        return created
+
+
 class Membership(models.Model):
     seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["seminar", "role", "user"]

@@ -16,11 +16,10 @@ from .models import (
     Membership,
     Paper,
     Passage,
-    Role,
     Section,
     Theme,
 )
-from .roles import INSTRUCTORS_GROUP, STUDENTS_GROUP, role_group
+from .roles import sync_roles
 
 MARKDOWN_FIELDS = {
     Theme: [("introduction", "introduction_html")],
@@ -38,14 +37,24 @@ def render_markdown_fields(sender, instance, **kwargs):
         setattr(instance, target, render_markdown(getattr(instance, source)))
 
 
+@receiver(pre_save, sender=Membership)
+def remember_member(sender, instance, **kwargs):
+    """Note whose membership this was: the admin's seminar page can give a membership row to someone else."""
+    previous = Membership.objects.filter(pk=instance.pk).values_list("user_id", flat=True) if instance.pk else []
+    instance.previous_user_id = next(iter(previous), None)
+
+
 @receiver(post_save, sender=Membership)
-def grant_role(sender, instance, **kwargs):
-    """A seminar role carries its permissions: the role's group, and the admin for instructors."""
-    group = INSTRUCTORS_GROUP if instance.role == Role.INSTRUCTOR else STUDENTS_GROUP
-    instance.user.groups.add(role_group(group))
-    if instance.role == Role.INSTRUCTOR and not instance.user.is_staff:
-        instance.user.is_staff = True
-        instance.user.save(update_fields=["is_staff"])
+@receiver(post_delete, sender=Membership)
+def sync_member_roles(sender, instance, **kwargs):
+    """A seminar role carries its permissions, given and taken with the membership (readings.roles.sync_roles).
+
+    post_delete also comes for every membership a seminar's or a user's deletion cascades to, and for
+    QuerySet.delete(): a receiver here keeps Django from deleting memberships without signals.
+    loaddata's raw saves are synced too: a restored membership gives its role, whatever the backup says.
+    """
+    for user_id in {instance.user_id, getattr(instance, "previous_user_id", None)} - {None}:
+        sync_roles(user_id)
 
 
 # Everything a reader sees: a change to any of it raises the version cached pages key on.

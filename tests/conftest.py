@@ -121,6 +121,17 @@ def admin_user_(django_user_model):
     return django_user_model.objects.create_superuser("admin", password=PASSWORD)
 
 
+@pytest.fixture
+def editor(django_user_model):
+    """Staff by hand, not by a seminar role: an editor who corrects texts, kept in the Editors group."""
+    from django.contrib.auth.models import Group, Permission
+
+    user = django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    user.user_permissions.set(Permission.objects.filter(codename__in=["view_passage", "change_passage"]))
+    return user
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Password hashing is slow by design; the tests create many users.
