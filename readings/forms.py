@@ -81,9 +81,13 @@ class AnnotationForm(forms.ModelForm):
     def __init__(self, *args, user, passage, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.passage = user, passage
+        # The seminars the writer is a member of now: a seminar they have left is no longer a choice.
         self.fields["seminar"].queryset = Seminar.objects.filter(memberships__user=user)
         self.fields["seminar"].required = False
         self.fields["seminar"].empty_label = "—"
+        self.fields["seminar"].error_messages["invalid_choice"] = (
+            "You can share only with a seminar you are a member of; choose one of yours, or keep it private."
+        )
 
     def clean(self):
         data = super().clean()
@@ -99,6 +103,8 @@ class AnnotationForm(forms.ModelForm):
             data["start"] = data["end"] = None
         if data.get("visibility") == Annotation.Visibility.SEMINAR and not data.get("seminar"):
             seminars = list(self.fields["seminar"].queryset[:2])
+            if not seminars:
+                raise ValidationError({"seminar": "You are not a member of any seminar: keep this annotation private."})
             if len(seminars) != 1:
                 raise ValidationError({"seminar": "Choose the seminar to share this annotation with."})
             data["seminar"] = seminars[0]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.urls import reverse
 
 from .roles import INSTRUCTORS_GROUP, Role, sync_roles
@@ -464,6 +464,22 @@ class AnnotationQuerySet(models.QuerySet):
         shared = Q(visibility=Annotation.Visibility.SEMINAR, seminar__memberships__user=user)
         return self.filter(Q(author=user) | shared, is_hidden=False).distinct()
 
+    def writable_by(self, user):
+        """What a reader may write in (edit if theirs, reply to): their private notes and the notes of
+        the seminars they are a member of now.
+
+        Narrower than visible_to: an author keeps reading what they shared with a seminar they have
+        left, but no longer writes in it.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(may_write(user), is_hidden=False)
+
+    def with_write_access(self, user):
+        """Each annotation marked `writable` as writable_by(user) decides, so a page offers only what works."""
+        writable = may_write(user) if user.is_authenticated else Value(False)
+        return self.annotate(writable=ExpressionWrapper(writable, output_field=BooleanField()))
+
     def for_display(self):
         instructor = Group.objects.filter(name=INSTRUCTORS_GROUP, user=OuterRef("author_id"))
         return (
@@ -471,6 +487,13 @@ class AnnotationQuerySet(models.QuerySet):
             .annotate(by_instructor=Exists(instructor))
             .order_by("created", "pk")
         )
+
+
+def may_write(user) -> Q:
+    member_now = Membership.objects.filter(user=user, seminar=OuterRef("seminar_id"))
+    return Q(visibility=Annotation.Visibility.PRIVATE, author=user) | Q(
+        Exists(member_now), visibility=Annotation.Visibility.SEMINAR
+    )
 
 
 class Annotation(models.Model):

@@ -125,7 +125,12 @@ def passage_context(request, passage, **extra):
 
 def annotation_context(request, passage, form=None):
     """The passage's annotation threads the reader may see, and a form if they may annotate."""
-    visible = list(Annotation.objects.visible_to(request.user).filter(passage=passage).for_display())
+    visible = list(
+        Annotation.objects.visible_to(request.user)
+        .filter(passage=passage)
+        .for_display()
+        .with_write_access(request.user)
+    )
     replies = {}
     for annotation in visible:
         replies.setdefault(annotation.parent_id, []).append(annotation)
@@ -281,6 +286,15 @@ def own_annotation(request, pk):
     return annotation
 
 
+def check_still_writable(request, annotation):
+    """Writing in a seminar's thread needs membership of that seminar now, not only once (403 otherwise)."""
+    if not Annotation.objects.writable_by(request.user).filter(pk=annotation.pk).exists():
+        raise PermissionDenied(
+            f"You are no longer a member of {annotation.seminar.name}: what you shared there stays readable "
+            "(and yours to delete), but you can no longer change it or reply in it."
+        )
+
+
 def annotation_done(request, annotation):
     """After a change: the passage's annotations, as a fragment for htmx or a page to go back to."""
     if request.htmx:
@@ -292,6 +306,7 @@ def annotation_done(request, annotation):
 @vary_on_headers("HX-Request")
 def annotation_edit(request, pk):
     annotation = own_annotation(request, pk)
+    check_still_writable(request, annotation)
     conflict = False
     if request.method == "POST":
         form = AnnotationEditForm(request.POST)
@@ -319,6 +334,7 @@ def annotation_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def annotation_delete(request, pk):
+    # No membership check: an author may withdraw what they wrote from a seminar they have left.
     annotation = own_annotation(request, pk)
     if request.method == "POST":
         with transaction.atomic():
@@ -336,6 +352,7 @@ def annotation_reply(request, pk):
     )
     if not request.user.has_perm("readings.add_annotation"):
         raise PermissionDenied("Only members of a seminar can reply.")
+    check_still_writable(request, parent)
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest("A reply needs some text.")

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from readings.models import Membership, Seminar, Theme
+from readings.models import Annotation, Membership, Seminar, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +15,10 @@ def fresh(user):
 
 def role_groups(user):
     return set(fresh(user).groups.filter(name__in=["Instructors", "Students"]).values_list("name", flat=True))
+
+
+def annotations_url(passage):
+    return f"{passage.get_absolute_url()}annotations/"
 
 
 @pytest.fixture
@@ -137,6 +141,70 @@ def test_editors_and_superusers_keep_staff_when_their_roles_go(client, request, 
     assert client.get("/admin/").status_code == 200
     # The instructor's curation rights went with the role; an editor keeps only what was given by hand.
     assert client.get("/admin/readings/theme/add/").status_code == (200 if who == "admin_user_" else 403)
+
+
+@pytest.fixture
+def left_note(student, seminar, other_seminar, official_passage):
+    """A note the student shared with a seminar they have since left; they are still a student elsewhere."""
+    Membership.objects.create(seminar=other_seminar, user=student)
+    note = Annotation.objects.create(
+        passage=official_passage, author=student, body="Original.", visibility="seminar", seminar=seminar
+    )
+    Membership.objects.get(seminar=seminar, user=student).delete()
+    return note
+
+
+def test_a_former_member_cannot_edit_their_note_in_the_seminar(client, student, left_note):
+    client.force_login(student)
+    assert client.get(f"/annotations/{left_note.pk}/edit/").status_code == 403
+    response = client.post(f"/annotations/{left_note.pk}/edit/", {"body": "Changed.", "version": 1})
+    assert response.status_code == 403
+    assert "no longer a member of Spring seminar" in response.content.decode()
+    left_note.refresh_from_db()
+    assert (left_note.body, left_note.version) == ("Original.", 1)
+
+
+def test_a_former_member_cannot_reply_in_the_seminar(client, student, left_note):
+    client.force_login(student)
+    response = client.post(f"/annotations/{left_note.pk}/reply/", {"body": "Still here?"})
+    assert response.status_code == 403
+    assert "no longer a member of Spring seminar" in response.content.decode()
+    assert not Annotation.objects.filter(parent=left_note).exists()
+
+
+def test_a_former_member_cannot_share_with_the_seminar_again(client, student, seminar, left_note, official_passage):
+    client.force_login(student)
+    response = client.post(
+        annotations_url(official_passage), {"body": "Again.", "visibility": "seminar", "seminar": seminar.pk}
+    )
+    assert response.status_code == 400
+    assert "You can share only with a seminar you are a member of" in response.content.decode()
+    assert Annotation.objects.count() == 1
+
+
+def test_a_former_member_may_still_delete_their_note(client, student, left_note):
+    # A decision, not a regression test: withdrawing one's own words stays possible after leaving.
+    client.force_login(student)
+    assert client.post(f"/annotations/{left_note.pk}/delete/").status_code == 302
+    assert not Annotation.objects.filter(pk=left_note.pk).exists()
+
+
+def test_the_page_offers_no_edit_or_reply_in_a_seminar_one_has_left(client, student, left_note, official_passage):
+    client.force_login(student)
+    html = client.get(annotations_url(official_passage)).content.decode()
+    assert "Original." in html  # still theirs to read
+    assert f"/annotations/{left_note.pk}/delete/" in html
+    assert f"/annotations/{left_note.pk}/edit/" not in html
+    assert f"/annotations/{left_note.pk}/reply/" not in html
+
+
+def test_leaving_every_seminar_ends_annotating(client, student, seminar, official_passage):
+    Membership.objects.filter(user=student).delete()
+    client.force_login(student)
+    assert 'class="annotation-form"' not in client.get(annotations_url(official_passage)).content.decode()
+    response = client.post(annotations_url(official_passage), {"body": "A note.", "visibility": "private"})
+    assert response.status_code == 403
+    assert not Annotation.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)  # migrates backwards and forwards
