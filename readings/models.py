@@ -1,13 +1,12 @@
 """The corpus (papers, sections, passages), the seminar layer (themes, contrasts) and annotations."""
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.urls import reverse
 
-from .roles import INSTRUCTORS_GROUP, Role, sync_roles
+from .roles import Role, sync_roles
 
 
 class Stance(models.TextChoices):
@@ -481,7 +480,10 @@ class AnnotationQuerySet(models.QuerySet):
         return self.annotate(writable=ExpressionWrapper(writable, output_field=BooleanField()))
 
     def for_display(self):
-        instructor = Group.objects.filter(name=INSTRUCTORS_GROUP, user=OuterRef("author_id"))
+        # The badge says "an instructor of the seminar this is shared with", not "an instructor somewhere".
+        instructor = Membership.objects.filter(
+            user=OuterRef("author_id"), seminar=OuterRef("seminar_id"), role=Role.INSTRUCTOR
+        )
         return (
             self.select_related("author", "seminar")
             .annotate(by_instructor=Exists(instructor))

@@ -207,6 +207,33 @@ def test_leaving_every_seminar_ends_annotating(client, student, seminar, officia
     assert not Annotation.objects.exists()
 
 
+def instructor_note(instructor, seminar, passage):
+    return Annotation.objects.create(
+        passage=passage, author=instructor, body="Read slowly.", visibility="seminar", seminar=seminar
+    )
+
+
+def test_the_instructor_badge_goes_with_the_role(client, instructor, student, seminar, official_passage):
+    instructor_note(instructor, seminar, official_passage)
+    client.force_login(student)
+    assert "by-instructor" in client.get(annotations_url(official_passage)).content.decode()
+    Membership.objects.filter(user=instructor).update(role="student")
+    html = client.get(annotations_url(official_passage)).content.decode()
+    assert "Read slowly." in html and "by-instructor" not in html
+
+
+def test_the_badge_marks_instructors_of_the_notes_seminar_only(
+    client, student, seminar, other_seminar, django_user_model, official_passage
+):
+    teacher = django_user_model.objects.create_user("teacher", password="x-long-password-1")
+    Membership.objects.create(seminar=other_seminar, user=teacher, role="instructor")
+    Membership.objects.create(seminar=seminar, user=teacher, role="student")
+    instructor_note(teacher, seminar, official_passage)
+    client.force_login(student)
+    html = client.get(annotations_url(official_passage)).content.decode()
+    assert "Read slowly." in html and "by-instructor" not in html
+
+
 @pytest.mark.django_db(transaction=True)  # migrates backwards and forwards
 def test_the_migration_keeps_staff_given_by_hand_and_takes_what_roles_no_longer_give(django_user_model):
     from django.db import connection
