@@ -28,7 +28,8 @@ def anonymous_page_cache(get_response):
     Only requests without any cookie (no session, no CSRF token) and responses that set none
     are cached, so nothing personal is ever shared. The key holds the content version, which
     every edit of papers, passages or themes raises, so an edit is visible at once on every
-    app server; stale entries simply age out.
+    app server; stale entries simply age out. It also holds the scheme and host, which the
+    pages' absolute links (citations, API links) are built from.
     """
     from django.core.cache import caches
 
@@ -37,6 +38,9 @@ def anonymous_page_cache(get_response):
     cache = caches["pages"]
 
     def middleware(request):
+        # A host not in ALLOWED_HOSTS gets Django's 400 here (DisallowedHost), before any
+        # cached page could answer it; CommonMiddleware would only check it further in.
+        host = request.get_host()
         if (
             not settings.READING_ROOM_PAGE_CACHE
             or settings.READING_ROOM_REQUIRE_LOGIN  # anonymous readers get nothing to cache
@@ -47,6 +51,8 @@ def anonymous_page_cache(get_response):
             return get_response(request)
         variant = "\n".join(
             [
+                request.scheme,
+                host,
                 request.get_full_path(),
                 request.headers.get("HX-Request", ""),
                 request.headers.get("HX-History-Restore-Request", ""),

@@ -51,3 +51,16 @@ def test_no_cached_page_reaches_anyone_when_sign_in_is_required(client, contrast
     settings.READING_ROOM_REQUIRE_LOGIN = True
     response = client.get("/themes/definitions/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("other", [{"headers": {"Host": "127.0.0.1:6666"}}, {"secure": True}], ids=["port", "https"])
+def test_another_host_or_scheme_does_not_poison_the_page(client, official_passage, page_cache_on, settings, other):
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
+    url = official_passage.get_absolute_url()
+    client.get(url, **other)
+    assert f"http://testserver{url}" in client.get(url).content.decode()  # its citation permalink
+
+
+def test_a_disallowed_host_gets_400_even_once_the_page_is_cached(client, contrast, page_cache_on):
+    client.get("/themes/definitions/")
+    assert client.get("/themes/definitions/", headers={"Host": "evil.example"}).status_code == 400
