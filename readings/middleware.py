@@ -29,13 +29,12 @@ def anonymous_page_cache(get_response):
     are cached, so nothing personal is ever shared. The key holds the content version, which
     every edit of papers, passages or themes raises, so an edit is visible at once on every
     app server; stale entries simply age out. It also holds the scheme and host, which the
-    pages' absolute links (citations, API links) are built from.
+    pages' absolute links (citations, API links) are built from. The cache ("pages" in
+    CACHES) is bounded by bytes.
     """
     from django.core.cache import caches
 
     from .models import ContentVersion
-
-    cache = caches["pages"]
 
     def middleware(request):
         # A host not in ALLOWED_HOSTS gets Django's 400 here (DisallowedHost), before any
@@ -59,6 +58,7 @@ def anonymous_page_cache(get_response):
             ]
         )
         key = f"page:{ContentVersion.current()}:{hashlib.sha256(variant.encode()).hexdigest()}"
+        cache = caches["pages"]
         response = cache.get(key)
         if response is not None:
             return response

@@ -121,12 +121,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Shared by every app server: the sign-in rate limit must count across processes.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "reading_room_cache"},
-    # Rendered pages for anonymous readers, per process; keys carry the content version.
+    # Rendered pages for anonymous readers, per process; keys carry the content version. Bounded
+    # by bytes in each worker; a response over MAX_ENTRY_BYTES is served but never kept.
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "readings.page_cache.ByteBudgetCache",
         "LOCATION": "pages",
         "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_BYTES": 64 * 2**20, "MAX_ENTRY_BYTES": 2**20},
     },
 }
 

@@ -1,6 +1,7 @@
 """The anonymous page cache: served again without work, never personal, gone as soon as content changes."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -64,3 +65,28 @@ def test_another_host_or_scheme_does_not_poison_the_page(client, official_passag
 def test_a_disallowed_host_gets_400_even_once_the_page_is_cached(client, contrast, page_cache_on):
     client.get("/themes/definitions/")
     assert client.get("/themes/definitions/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def pages_cache_options(settings, **options):
+    pages = settings.CACHES["pages"]
+    settings.CACHES = {**settings.CACHES, "pages": {**pages, "OPTIONS": {**pages.get("OPTIONS", {}), **options}}}
+
+
+def test_a_response_over_the_entry_cap_is_not_cached(client, contrast, page_cache_on, settings):
+    pages_cache_options(settings, MAX_ENTRY_BYTES=1000)
+    client.get("/themes/definitions/")
+    again, count = queries(client, "/themes/definitions/")
+    assert again.status_code == 200 and count > 1
+    assert caches["pages"].entry_count == 0
+
+
+def test_the_byte_budget_holds_under_2000_distinct_requests(client, page_cache_on, settings):
+    # Every port of an allowed host is allowed, and each is a page of its own: the cheapest
+    # way to make up distinct pages, and one the byte budget must hold against too.
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
+    pages_cache_options(settings, MAX_BYTES=20_000)
+    cache, largest = caches["pages"], 0
+    for port in range(1, 2001):
+        assert client.get("/api/", headers={"Host": f"127.0.0.1:{port}"}).status_code == 200
+        largest = max(largest, cache.total_bytes)
+    assert largest <= 20_000 and 0 < cache.entry_count < 2000
