@@ -4,6 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.urls import Resolver404, resolve
 
 
 def require_login(get_response):
@@ -22,6 +23,56 @@ def require_login(get_response):
     return middleware
 
 
+# The query parameters each cached page reads, by URL name. Only these pages are cached, and
+# only for a query string of these parameters, each at most once and at most
+# QUERY_VALUE_MAX_LENGTH long; any other request is rendered as usual, uncached, so made-up
+# query strings cannot fill the cache. A view that starts reading a new parameter must list it
+# here (until then those requests are simply not cached). Left out on purpose: the whole-corpus
+# export (readings:api-corpus), far too big to keep a copy of in every worker, and the pages
+# only a signed-in reader can use.
+CACHED_PAGES = {
+    "readings:home": (),
+    "readings:paper-list": ("stance", "page"),
+    "readings:theme-list": ("page",),
+    "readings:paper-detail": (),
+    "readings:section-detail": (),
+    "readings:passage-detail": (),
+    "readings:passage-context": (),
+    "readings:passage-counterpoints": (),
+    "readings:passage-annotations": (),
+    "readings:theme-detail": (),
+    "readings:contrast-detail": (),
+    "readings:theme-handout": (),
+    "readings:theme-export": (),
+    "readings:compare": ("official", "critical"),
+    "readings:search": ("q", "stance", "paper", "theme"),
+    "readings:terms": ("term",),
+    "readings:theme-map": (),
+    "readings:api-index": (),
+    "readings:api-papers": (),
+    "readings:api-paper": (),
+    "readings:api-passage": (),
+    "readings:api-themes": (),
+    "readings:api-theme": (),
+}
+QUERY_VALUE_MAX_LENGTH = 200  # the longest value a page reads: a search query (search.QUERY_MAX_LENGTH)
+
+
+def is_cacheable(request) -> bool:
+    """Whether this request names a cached page with only the query parameters that page reads."""
+    try:
+        view_name = resolve(request.path_info).view_name
+    except Resolver404:
+        return False
+    if view_name not in CACHED_PAGES:
+        return False
+    known = CACHED_PAGES[view_name]
+    return all(
+        name in known and len(values) == 1 and len(values[0]) <= QUERY_VALUE_MAX_LENGTH
+        for name, values in request.GET.lists()
+    )
+
+
 def anonymous_page_cache(get_response):
     """Serve anonymous readers' pages from a per-process cache until the content changes.
 
@@ -29,8 +80,8 @@ def anonymous_page_cache(get_response):
     are cached, so nothing personal is ever shared. The key holds the content version, which
     every edit of papers, passages or themes raises, so an edit is visible at once on every
     app server; stale entries simply age out. It also holds the scheme and host, which the
-    pages' absolute links (citations, API links) are built from. The cache ("pages" in
-    CACHES) is bounded by bytes.
+    pages' absolute links (citations, API links) are built from, and the htmx headers that
+    choose between page and fragment. The cache ("pages" in CACHES) is bounded by bytes.
     """
     from django.core.cache import caches
 
@@ -45,7 +96,7 @@ def anonymous_page_cache(get_response):
             or settings.READING_ROOM_REQUIRE_LOGIN  # anonymous readers get nothing to cache
             or request.method not in ("GET", "HEAD")
             or request.COOKIES
-            or request.path.startswith(("/admin/", "/accounts/"))
+            or not is_cacheable(request)
         ):
             return get_response(request)
         variant = "\n".join(
@@ -53,8 +104,9 @@ def anonymous_page_cache(get_response):
                 request.scheme,
                 host,
                 request.get_full_path(),
-                request.headers.get("HX-Request", ""),
-                request.headers.get("HX-History-Restore-Request", ""),
+                # As django-htmx reads them: any other value is a plain page request.
+                str(request.headers.get("HX-Request") == "true"),
+                str(request.headers.get("HX-History-Restore-Request") == "true"),
             ]
         )
         key = f"page:{ContentVersion.current()}:{hashlib.sha256(variant.encode()).hexdigest()}"
@@ -64,7 +116,8 @@ def anonymous_page_cache(get_response):
             return response
         response = get_response(request)
         if (
-            response.status_code == 200
+            request.method == "GET"  # HEAD is answered from what GET stored, but stores nothing
+            and response.status_code == 200
             and not response.cookies
             and not getattr(response, "streaming", False)
             and "private" not in response.get("Cache-Control", "")

@@ -67,6 +67,29 @@ def test_a_disallowed_host_gets_400_even_once_the_page_is_cached(client, contras
     assert client.get("/themes/definitions/", headers={"Host": "evil.example"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query", ["?utm_source=mail", "?page=1&page=2", f"?page={'1' * 300}"], ids=["unknown", "repeated", "oversized"]
+)
+def test_a_query_string_the_page_does_not_read_is_rendered_not_cached(client, theme, page_cache_on, query):
+    client.get(f"/themes/{query}")
+    again, count = queries(client, f"/themes/{query}")
+    assert again.status_code == 200 and count > 1
+    assert caches["pages"].entry_count == 0
+
+
+def test_made_up_htmx_header_values_are_one_page(client, contrast, page_cache_on):
+    for value in ("", "1", "no", "TRUE"):
+        client.get("/themes/definitions/", headers={"HX-Request": value})
+    assert caches["pages"].entry_count == 1
+
+
+def test_the_whole_corpus_export_is_never_cached(client, official_passage, page_cache_on):
+    client.get("/api/corpus.json")
+    again, count = queries(client, "/api/corpus.json")
+    assert again.status_code == 200 and count > 1
+    assert caches["pages"].entry_count == 0
+
+
 def pages_cache_options(settings, **options):
     pages = settings.CACHES["pages"]
     settings.CACHES = {**settings.CACHES, "pages": {**pages, "OPTIONS": {**pages.get("OPTIONS", {}), **options}}}
