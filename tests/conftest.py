@@ -147,3 +147,19 @@ def page_cache_off(settings):
     caches["pages"].clear()
     yield
     caches["pages"].clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests run on a file, as the app does, not in memory.
+
+    In-memory SQLite shares one cache between connections, whose table locks fail at once
+    instead of waiting: requests from several threads (the parallel sign-in test) would see
+    "database table is locked" errors the app never sees. Measured on test_search and
+    test_views, the file costs no more CPU time.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
