@@ -1,20 +1,19 @@
 """Views of the reading room: library, papers, passages, themes, compare, search, annotations, terms, map."""
 
-from django.contrib.auth.views import LoginView
-from django.core.cache import cache
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Min, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from . import charts, term_index
+from . import charts, term_index, throttling
 from .forms import AnnotationEditForm, AnnotationForm, ReplyForm, SearchForm
 from .models import (
     Annotation,
@@ -368,38 +367,14 @@ def annotation_reply(request, pk):
     return annotation_done(request, parent)
 
 
-LOGIN_ATTEMPTS = 5  # failed sign-ins allowed per account and per address in the window
-LOGIN_WINDOW = 15 * 60
-
-
-class RateLimitedLoginView(LoginView):
-    """Django's sign-in, refusing further tries for a while after repeated failures.
-
-    Counted per account and per client address in the shared cache (a database table), so
-    several app servers count together and guessing one account from many addresses is slowed too.
-    """
-
-    template_name = "registration/login.html"
-
-    def attempt_keys(self):
-        username = self.request.POST.get("username", "").strip().lower()[:150]
-        address = self.request.META.get("REMOTE_ADDR", "")
-        return [f"login-fail:user:{username}", f"login-fail:addr:{address}"]
-
-    def post(self, request, *args, **kwargs):
-        if any((cache.get(key) or 0) >= LOGIN_ATTEMPTS for key in self.attempt_keys()):
-            form = self.get_form()
-            response = self.render_to_response(self.get_context_data(form=form, locked=True))
-            response.status_code = 429
-            response["Retry-After"] = str(LOGIN_WINDOW)
-            return response
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        for key in self.attempt_keys():
-            cache.add(key, 0, LOGIN_WINDOW)
-            cache.incr(key)
-        return super().form_invalid(form)
+def sign_in_locked(request, response, credentials=None):
+    """The sign-in page again, saying for how long sign-in is locked (django-axes' AXES_LOCKOUT_CALLABLE)."""
+    minutes = throttling.sign_in_lockout_minutes(request, credentials)
+    context = getattr(response, "context_data", None) or {"form": AuthenticationForm(request)}
+    # Rendered here: axes' middleware hands this back after the view, too late to render it lazily.
+    locked = render(request, "registration/login.html", {**context, "locked": True, "minutes": minutes}, status=429)
+    locked["Retry-After"] = str(minutes * 60)
+    return locked
 
 
 # Term contrast and theme map.

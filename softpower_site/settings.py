@@ -1,6 +1,7 @@
 """Settings for the Soft Power Reading Room, read from the environment with safe local defaults."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "readings",
 ]
 
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "readings.middleware.require_login",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Everything is served by the app itself: no inline scripts, no eval, no third-party origins.
@@ -118,7 +122,6 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # for the whole request. Views open a transaction around their writes instead.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
-# Shared by every app server: the sign-in rate limit must count across processes.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "reading_room_cache"},
     # Rendered pages for anonymous readers, per process; keys carry the content version. Bounded
@@ -132,6 +135,33 @@ CACHES = {
 }
 
 READING_ROOM_PAGE_CACHE = env_bool("READING_ROOM_PAGE_CACHE", True)
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out name or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in throttling (django-axes, in the database so every app server counts together).
+# Five failed sign-ins lock the name, in whatever spelling it is typed, for AXES_COOLOFF_TIME,
+# counted from the last of them; the sign-in page says how long. An address gets a much higher
+# limit of its own: a whole campus may share one. readings.throttling.SignInHandler counts each
+# attempt before its password is checked, so parallel guesses cannot slip past the limit.
+AXES_HANDLER = "readings.throttling.SignInHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each with its own limit (see SignInHandler)
+READING_ROOM_SIGN_IN_ADDRESS_LIMIT = 100
+AXES_USERNAME_CALLABLE = "readings.throttling.sign_in_name"
+AXES_CLIENT_IP_CALLABLE = "readings.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "readings.views.sign_in_locked"
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in takes back its own count
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lockout ends when the page says
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not for keeping
+# Behind proxies (nginx in the README), how many of ours stand in front of the app servers: the
+# client's address is then read from X-Forwarded-For. Off by default, since any client can
+# write that header; set it only when the app servers can be reached through the proxy alone.
+READING_ROOM_TRUSTED_PROXIES = int(os.environ.get("READING_ROOM_TRUSTED_PROXIES", "0"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "readings:home"

@@ -4,13 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from readings.views import RateLimitedLoginView
-
 urlpatterns = [
-    # One sign-in page for everyone, so the admin's is rate-limited too.
+    # One sign-in page for everyone, so the admin's is throttled too.
     path("admin/login/", RedirectView.as_view(url="/accounts/login/", query_string=True)),
     path("admin/", admin.site.urls),
-    path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
+    # Django's sign-in (throttled by django-axes), sign-out and password reset.
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("readings.urls")),
 ]
