@@ -1,10 +1,10 @@
-"""Limits on guessing passwords: who the client is, and how often it may try."""
+"""Limits on guessing passwords and on password-reset mail: who the client is, and how often it may try."""
 
 import ipaddress
 import logging
 import math
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
@@ -14,6 +14,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .models import PasswordResetRequest
 
 log = logging.getLogger(__name__)
 
@@ -181,3 +184,31 @@ def sign_in_lockout_minutes(request, credentials=None) -> int:
     """Minutes, rounded up, until the name or address this sign-in came with may try again."""
     ends = SignInHandler().lockout_ends(request, credentials)
     return minutes_until(ends or timezone.now() + get_cool_off(request))
+
+
+def password_reset_wait(request, email: str) -> timedelta | None:
+    """Count a request for a password-reset mail; how long to wait if it is one too many.
+
+    At most READING_ROOM_PASSWORD_RESET_PER_EMAIL mails to one address (in any spelling) and
+    READING_ROOM_PASSWORD_RESET_PER_ADDRESS requests from one client in the window. Only
+    requests let through are counted, so the oldest ages out and the next one may go.
+    """
+    # Keyed hash: who asked for which e-mail address is nothing to keep.
+    email_key = salted_hmac("readings.password-reset", normalise(email), algorithm="sha256").hexdigest()
+    address = client_address(request)
+    now = timezone.now()
+    window = settings.READING_ROOM_PASSWORD_RESET_WINDOW
+    # Outside the transaction below: two deletes of the same rows could deadlock on PostgreSQL.
+    PasswordResetRequest.objects.filter(requested_at__lt=now - window).delete()
+    with transaction.atomic():
+        serialize(f"reset email {email_key}", f"reset address {address}")
+        recent = PasswordResetRequest.objects.filter(requested_at__gte=now - window)
+        for requests, limit in (
+            (recent.filter(email_key=email_key), settings.READING_ROOM_PASSWORD_RESET_PER_EMAIL),
+            (recent.filter(address=address), settings.READING_ROOM_PASSWORD_RESET_PER_ADDRESS),
+        ):
+            times = list(requests.order_by("-requested_at").values_list("requested_at", flat=True)[:limit])
+            if len(times) >= limit:
+                return times[-1] + window - now
+        PasswordResetRequest.objects.create(email_key=email_key, address=address, requested_at=now)
+    return None

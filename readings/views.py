@@ -1,6 +1,7 @@
 """Views of the reading room: library, papers, passages, themes, compare, search, annotations, terms, map."""
 
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import PasswordResetView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -375,6 +377,20 @@ def sign_in_locked(request, response, credentials=None):
     locked = render(request, "registration/login.html", {**context, "locked": True, "minutes": minutes}, status=429)
     locked["Retry-After"] = str(minutes * 60)
     return locked
+
+
+class LimitedPasswordResetView(PasswordResetView):
+    """Django's password reset, sending no more mail than readings.throttling allows."""
+
+    def form_valid(self, form):
+        wait = throttling.password_reset_wait(self.request, form.cleaned_data["email"])
+        if wait is None:
+            return super().form_valid(form)
+        minutes = throttling.minutes_until(timezone.now() + wait)
+        response = self.render_to_response(self.get_context_data(form=form, limited=True, minutes=minutes))
+        response.status_code = 429
+        response["Retry-After"] = str(minutes * 60)
+        return response
 
 
 # Term contrast and theme map.

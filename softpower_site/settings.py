@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -11,8 +12,8 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+def env_bool(name: str, default: bool, environ=os.environ) -> bool:
+    value = environ.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -163,6 +164,11 @@ AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not for keeping
 # write that header; set it only when the app servers can be reached through the proxy alone.
 READING_ROOM_TRUSTED_PROXIES = int(os.environ.get("READING_ROOM_TRUSTED_PROXIES", "0"))
 
+# Password-reset mail: so many to one e-mail address, and so many requests from one client, an hour.
+READING_ROOM_PASSWORD_RESET_PER_EMAIL = 3
+READING_ROOM_PASSWORD_RESET_PER_ADDRESS = 20
+READING_ROOM_PASSWORD_RESET_WINDOW = timedelta(hours=1)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "readings:home"
 LOGOUT_REDIRECT_URL = "readings:home"
@@ -211,6 +217,56 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+
+def default_mailer(environ, debug: bool) -> dict:
+    """MAILERS["default"] from EMAIL_URL (smtp://user:password@host:587) or EMAIL_HOST and its kin.
+
+    With neither: the console in development, so `make run` needs no mail server, and an SMTP
+    server on localhost in production, as Django has always assumed (`check --deploy` refuses
+    the console there). EMAIL_BACKEND names another backend.
+    """
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    timeout = int(environ.get("EMAIL_TIMEOUT", "10"))  # a hung mail server must not hold a worker forever
+    if url := environ.get("EMAIL_URL"):
+        parts = urlsplit(url)
+        if parts.scheme == "console":
+            return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if parts.scheme not in {"smtp", "smtp+tls", "smtps", "smtp+ssl"}:
+            raise ImproperlyConfigured("EMAIL_URL must start smtp://, smtp+tls://, smtps:// or console://.")
+        ssl = parts.scheme in {"smtps", "smtp+ssl"}
+        port = parts.port or (465 if ssl else 587 if parts.scheme == "smtp+tls" else 25)
+        options = {
+            "host": parts.hostname or "localhost",
+            "port": port,
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_ssl": ssl,
+            "use_tls": not ssl and (parts.scheme == "smtp+tls" or port == 587),  # 587 is STARTTLS
+            "timeout": timeout,
+        }
+    elif environ.get("EMAIL_HOST"):
+        options = {
+            "host": environ["EMAIL_HOST"],
+            "port": int(environ.get("EMAIL_PORT", "25")),
+            "username": environ.get("EMAIL_HOST_USER", ""),
+            "password": environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False, environ),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False, environ),
+            "timeout": timeout,
+        }
+    elif debug:
+        return {"BACKEND": environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+    else:
+        options = {"timeout": timeout}
+    backend = environ.get("EMAIL_BACKEND", smtp)
+    return {"BACKEND": backend, "OPTIONS": options} if backend == smtp else {"BACKEND": backend}
+
+
+# Django 6.1's MAILERS replaces the EMAIL_BACKEND and EMAIL_HOST settings (deprecated); the
+# environment keeps the familiar names.
+MAILERS = {"default": default_mailer(os.environ, DEBUG)}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Soft Power Reading Room <noreply@localhost>")
 
 LOGGING = {
     "version": 1,

@@ -4,11 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from readings.views import LimitedPasswordResetView
+
 urlpatterns = [
     # One sign-in page for everyone, so the admin's is throttled too.
     path("admin/login/", RedirectView.as_view(url="/accounts/login/", query_string=True)),
     path("admin/", admin.site.urls),
-    # Django's sign-in (throttled by django-axes), sign-out and password reset.
+    path("accounts/password_reset/", LimitedPasswordResetView.as_view(), name="password_reset"),
+    # Django's sign-in (throttled by django-axes), sign-out and the rest of password reset.
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("readings.urls")),
 ]

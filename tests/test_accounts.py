@@ -1,6 +1,10 @@
-"""Sign-in throttling, through the pages people use."""
+"""Sign-in throttling, password reset and its mail, through the pages people use."""
 
+import math
+import os
 import re
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 
@@ -158,3 +162,94 @@ def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(settings, student,
     # A header the proxy did not write in the expected shape: the proxy's own address counts.
     junk = sign_in(Client(), "student", "wrong", address="10.9.9.8", HTTP_X_FORWARDED_FOR="not-an-address")
     assert junk.status_code == 200
+
+
+# Password reset
+
+
+@pytest.fixture
+def student_email(student):
+    student.email = "student@example.org"
+    student.save(update_fields=["email"])
+    return student.email
+
+
+def ask_for_reset(client, email, address=HOME):
+    return client.post("/accounts/password_reset/", {"email": email}, REMOTE_ADDR=address)
+
+
+def test_a_forgotten_password_is_reset_through_the_sites_own_pages(client, mailoutbox, student_email):
+    site_page = 'id="main"'  # base.html, not the admin's look
+    assert 'href="/accounts/password_reset/"' in client.get("/accounts/login/").content.decode()
+    assert site_page in client.get("/accounts/password_reset/").content.decode()
+    sent = ask_for_reset(client, student_email)
+    assert sent.status_code == 302
+    assert site_page in client.get(sent["Location"]).content.decode()
+    assert [message.to for message in mailoutbox] == [[student_email]]
+
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", mailoutbox[0].body)[1]
+    form = client.get(link, follow=True)
+    assert site_page in form.content.decode()
+    new = "another-long-password-2"
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}, follow=True)
+    assert site_page in done.content.decode()
+    assert sign_in(Client(), "student", new).status_code == 302
+
+
+def test_password_reset_mails_to_one_address_are_limited(client, mailoutbox, student_email):
+    limit = settings.READING_ROOM_PASSWORD_RESET_PER_EMAIL
+    for i in range(limit):
+        assert ask_for_reset(client, student_email, address=f"10.2.0.{i + 1}").status_code == 302
+    # Another spelling of the same address, from yet another client, counts the same.
+    refused = ask_for_reset(client, "Student@ＥＸＡＭＰＬＥ.org", address=AWAY)
+    assert refused.status_code == 429
+    assert 0 < minutes_on_page(refused) <= math.ceil(settings.READING_ROOM_PASSWORD_RESET_WINDOW.total_seconds() / 60)
+    assert "Too many password-reset requests" in refused.content.decode()
+    assert len(mailoutbox) == limit
+
+
+def test_password_reset_requests_from_one_address_are_limited(client, mailoutbox, student_email):
+    limit = settings.READING_ROOM_PASSWORD_RESET_PER_ADDRESS
+    for i in range(limit):
+        assert ask_for_reset(client, f"someone-{i}@example.org").status_code == 302
+    assert ask_for_reset(client, student_email).status_code == 429
+    assert ask_for_reset(client, student_email, address=AWAY).status_code == 302
+    assert [message.to for message in mailoutbox] == [[student_email]]
+
+
+# Mail settings
+
+
+def test_mail_goes_to_the_console_when_nothing_is_configured():
+    env = {key: value for key, value in os.environ.items() if not key.startswith("EMAIL_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "sendtestemail", "someone@example.org"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Subject: Test email from" in result.stdout
+
+
+def test_mail_settings_come_from_the_environment():
+    from softpower_site.settings import default_mailer
+
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    mailer = default_mailer({"EMAIL_URL": "smtp://reading%40example.org:p%40ss@mail.example.org:587"}, debug=True)
+    assert mailer["BACKEND"] == smtp
+    options = mailer["OPTIONS"]
+    assert (options["host"], options["port"]) == ("mail.example.org", 587)
+    assert (options["username"], options["password"]) == ("reading@example.org", "p@ss")
+    assert options["use_tls"] and not options["use_ssl"]
+    assert default_mailer({"EMAIL_URL": "smtps://mail.example.org"}, debug=False)["OPTIONS"]["use_ssl"]
+
+    separate = default_mailer(
+        {"EMAIL_HOST": "mail.example.org", "EMAIL_PORT": "2525", "EMAIL_USE_TLS": "1"}, debug=False
+    )
+    assert (separate["BACKEND"], separate["OPTIONS"]["port"], separate["OPTIONS"]["use_tls"]) == (smtp, 2525, True)
+
+    assert default_mailer({}, debug=True)["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert default_mailer({}, debug=False)["BACKEND"] == smtp  # check --deploy refuses the console
