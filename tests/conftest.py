@@ -2,7 +2,8 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from pytest_django.fixtures import validate_django_db
 
 from readings.models import Contrast, Paper, Passage, Section, Stance, Theme
 
@@ -65,10 +66,115 @@ def corpus_by_pk(django_db_setup, django_db_blocker, tmp_path_factory):
     return path
 
 
+# The shipped corpus is loaded once, inside a transaction that is never committed, and each test
+# that reads it runs in a savepoint inside that transaction (pytest-django's `db` opens one when
+# it finds a transaction already open), rolled back after the test. Tests that commit
+# (`transactional_db`, `live_server`) cannot run inside it, and tests without the corpus must not
+# see it: the transaction is rolled back before any test that does not share the corpus, and the
+# corpus loaded again for the next one that does. pytest_collection_modifyitems runs the sharing
+# tests last, so in a whole run it is loaded once and rolled back once.
+
+
+def is_transactional(item):
+    """pytest-django's own rule for a test that commits (TransactionTestCase) rather than rolls back."""
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transactional, reset_sequences, *_ = validate_django_db(marker)
+        if transactional or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+def shares_the_corpus(item):
+    return "corpus" in getattr(item, "fixturenames", ()) and not is_transactional(item)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's ordering (plain database tests, then committing ones)
+def pytest_collection_modifyitems(items):
+    items.sort(key=shares_the_corpus)  # stable: the order within each group stays as it was
+
+
+class SharedCorpus:
+    """The shipped corpus in an open, never-committed transaction on the default database."""
+
+    def __init__(self, path, django_db_blocker):
+        self.path = path
+        self.blocker = django_db_blocker
+        self.connection = None
+        self.atomic = None
+
+    def want(self, loaded):
+        if loaded == (self.atomic is not None):
+            return
+        with self.blocker.unblock():
+            if loaded:
+                self.connection = connections[DEFAULT_DB_ALIAS]
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+                call_command("loaddata", str(self.path), verbosity=0)
+            else:
+                self.roll_back()
+
+    def roll_back(self):
+        # Django keeps a connection per context, and Playwright's sync API (the browser tests)
+        # runs what follows its start in a context of its own: roll back on the connection that
+        # holds the transaction, even when the browser closed in between, and close it, as no
+        # test may come back to that context to do so (PostgreSQL then could not drop the test
+        # database; an in-memory SQLite database ignores the close).
+        current = connections[DEFAULT_DB_ALIAS]
+        connections[DEFAULT_DB_ALIAS] = self.connection
+        try:
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+            self.connection.close()
+        finally:
+            connections[DEFAULT_DB_ALIAS] = current
+            self.connection = self.atomic = None
+
+
+SHARES_THE_CORPUS = pytest.StashKey[bool]()
+SHARED_CORPUS = pytest.StashKey[SharedCorpus]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures: its savepoint must open inside the load
+def pytest_runtest_setup(item):
+    item.config.stash[SHARES_THE_CORPUS] = shares_the_corpus(item)
+    if SHARED_CORPUS in item.config.stash:
+        item.config.stash[SHARED_CORPUS].want(item.config.stash[SHARES_THE_CORPUS])
+
+
+@pytest.fixture(scope="session")
+def shared_corpus(request, django_db_setup, django_db_blocker, corpus_by_pk):
+    # Session fixtures are set up before the test's `db`; from then on pytest_runtest_setup keeps it right.
+    shared = SharedCorpus(corpus_by_pk, django_db_blocker)
+    shared.want(request.config.stash[SHARES_THE_CORPUS])
+    request.config.stash[SHARED_CORPUS] = shared
+    yield shared
+    del request.config.stash[SHARED_CORPUS]
+    shared.want(False)
+
+
 @pytest.fixture
-def corpus(db, corpus_by_pk):
-    """The shipped corpus and starter themes, as `make setup` loads them."""
-    call_command("loaddata", str(corpus_by_pk), verbosity=0)
+def corpus(db, shared_corpus, corpus_by_pk):
+    """The shipped corpus and starter themes, as `make setup` loads them.
+
+    Shared and rolled back per test; a test that commits gets its own load, flushed after it.
+    """
+    if shared_corpus.atomic is None:
+        call_command("loaddata", str(corpus_by_pk), verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_indexes():
+    """Each test builds the per-process indexes from its own rows.
+
+    They are kept while the content version stays the same, and a rollback brings an earlier
+    version back with other rows (an edit made by update() raises no version at all).
+    """
+    from readings import counterpoints, term_index
+
+    term_index.clear()
+    counterpoints.forget_index()
 
 
 PASSWORD = "a-long-password-for-tests-1"
