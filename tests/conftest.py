@@ -52,6 +52,25 @@ def contrast(theme, official_passage, critical_passage):
     return contrast
 
 
+@pytest.fixture
+def three_passages(theme, official_paper, critical_paper):
+    """Culture and security on both sides of a contrast, and a passage in Chinese: enough for search to find."""
+    official = Section.objects.create(paper=official_paper, key="body", title="Body", ordinal=1)
+    critical = Section.objects.create(paper=critical_paper, key="body", title="Body", ordinal=1)
+    passages = [
+        official.passages.create(
+            ordinal=1, text="Cultural security guards national culture, the source of soft power."
+        ),
+        critical.passages.create(
+            ordinal=1, text="Critics ask whether culture, or a café, is a matter of state security."
+        ),
+        official.passages.create(ordinal=2, lang="zh", text="文化软实力是国家软实力的重要组成部分。"),
+    ]
+    contrast = Contrast.objects.create(theme=theme, order=1, title="Culture and security", commentary="Two views.")
+    contrast.set_sides(passages[:1], passages[1:2])
+    return passages
+
+
 @pytest.fixture(scope="session")
 def corpus_by_pk(django_db_setup, django_db_blocker, tmp_path_factory):
     """The shipped fixtures, loaded once through their natural keys and saved again by primary key.

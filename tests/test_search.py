@@ -172,7 +172,7 @@ HOSTILE_QUERIES = [
 
 
 @pytest.mark.parametrize("query", HOSTILE_QUERIES)
-def test_any_input_gives_results_or_none_never_an_error(client, corpus, query):
+def test_any_input_gives_results_or_none_never_an_error(client, three_passages, query):
     response = client.get("/search/", {"q": query, "stance": query, "paper": query, "theme": query})
     assert response.status_code == 200
     fragment = client.get("/search/", {"q": query}, headers={"HX-Request": "true"})
