@@ -8,6 +8,7 @@ import pytest
 SCRIPT = Path(__file__).parent / "load" / "annotators.py"
 
 
+@pytest.mark.load
 @pytest.mark.skipif(importlib.util.find_spec("gunicorn") is None, reason="gunicorn is not installed")
 def test_concurrent_annotators_lose_nothing(capsys):
     spec = importlib.util.spec_from_file_location("annotators", SCRIPT)
