@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Annotation, Paper, Seminar, Stance, Theme
+from .models import ANNOTATION_MAX_LENGTH, TOO_LONG, Annotation, Paper, Seminar, Stance, Theme
 from .search import QUERY_MAX_LENGTH
 
 
@@ -77,6 +77,7 @@ class AnnotationForm(forms.ModelForm):
         help_texts = {
             "quote": "Select words in the passage to fill this in, or paste them; leave empty for the whole passage."
         }
+        error_messages = {"body": {"max_length": TOO_LONG}}
 
     def __init__(self, *args, user, passage, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,10 +114,19 @@ class AnnotationForm(forms.ModelForm):
         return data
 
 
+def annotation_body(label, rows, **error_messages):
+    return forms.CharField(
+        label=label,
+        max_length=ANNOTATION_MAX_LENGTH,
+        error_messages={"max_length": TOO_LONG, **error_messages},
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
 class AnnotationEditForm(forms.Form):
-    body = forms.CharField(label="Your annotation (Markdown)", widget=forms.Textarea(attrs={"rows": 4}))
+    body = annotation_body("Your annotation (Markdown)", rows=4)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Reply (Markdown)", widget=forms.Textarea(attrs={"rows": 2}))
+    body = annotation_body("Reply (Markdown)", rows=2, required="A reply needs some text.")

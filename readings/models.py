@@ -2,10 +2,14 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connection, models, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
+from . import markdown
 from .roles import Role, sync_roles
 
 
@@ -261,6 +265,24 @@ class EditorialNote(models.Model):
         return f"{self.get_kind_display()}: {self.note[:60]}"
 
 
+# The longest Markdown each field takes: rendering time grows with length, and readings.markdown bounds
+# the worst case up to its MAX_LENGTH. A seminar's notes and introductions are far shorter.
+ANNOTATION_MAX_LENGTH = 10_000
+INTRODUCTION_MAX_LENGTH = COMMENTARY_MAX_LENGTH = markdown.MAX_LENGTH
+TOO_LONG = "This text has %(show_value)d characters; the limit is %(limit_value)d. Shorten it, or split it in two."
+
+
+def markdown_source(max_length, **kwargs):
+    """A Markdown text bounded in forms (max_length), in model validation and, by a constraint, in the database."""
+    return models.TextField(
+        max_length=max_length, validators=[MaxLengthValidator(max_length, message=TOO_LONG)], **kwargs
+    )
+
+
+def length_at_most(field, max_length, name):
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), max_length), name=name)
+
+
 class ThemeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -279,7 +301,7 @@ class Theme(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     question = models.CharField(max_length=400, help_text="The seminar question the theme asks.")
-    introduction = models.TextField(blank=True, help_text="Markdown.")
+    introduction = markdown_source(INTRODUCTION_MAX_LENGTH, blank=True, help_text="Markdown.")
     introduction_html = models.TextField(blank=True, editable=False)
     order = models.PositiveSmallIntegerField(unique=True)
     is_published = models.BooleanField(default=True)
@@ -288,6 +310,7 @@ class Theme(models.Model):
 
     class Meta:
         ordering = ["order"]
+        constraints = [length_at_most("introduction", INTRODUCTION_MAX_LENGTH, "theme_introduction_length")]
 
     def __str__(self):
         return self.title
@@ -313,7 +336,7 @@ class Contrast(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="contrasts")
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200, blank=True, help_text="A short label for the contrast.")
-    commentary = models.TextField(blank=True, help_text="The editor's commentary, Markdown.")
+    commentary = markdown_source(COMMENTARY_MAX_LENGTH, blank=True, help_text="The editor's commentary, Markdown.")
     commentary_html = models.TextField(blank=True, editable=False)
     passages = models.ManyToManyField(Passage, through="ContrastPassage", related_name="contrasts")
 
@@ -321,7 +344,10 @@ class Contrast(models.Model):
 
     class Meta:
         ordering = ["theme", "order"]
-        constraints = [models.UniqueConstraint(fields=["theme", "order"], name="contrast_order_unique_in_theme")]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "order"], name="contrast_order_unique_in_theme"),
+            length_at_most("commentary", COMMENTARY_MAX_LENGTH, "contrast_commentary_length"),
+        ]
 
     def __str__(self):
         return f"{self.theme}: {self.title or self.order}"
@@ -510,7 +536,7 @@ class Annotation(models.Model):
     quote = models.TextField(blank=True, help_text="The quoted span of the passage; empty for the whole passage.")
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
-    body = models.TextField(help_text="Markdown.")
+    body = markdown_source(ANNOTATION_MAX_LENGTH, help_text="Markdown.")
     body_html = models.TextField(editable=False, blank=True)
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE)
     is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
@@ -536,6 +562,7 @@ class Annotation(models.Model):
                 condition=Q(visibility="private") | Q(seminar__isnull=False), name="annotation_shared_with_a_seminar"
             ),
             models.CheckConstraint(condition=~Q(body=""), name="annotation_body_not_empty"),
+            length_at_most("body", ANNOTATION_MAX_LENGTH, "annotation_body_length"),
         ]
 
     def __str__(self):

@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from . import charts, term_index, throttling
 from .forms import AnnotationEditForm, AnnotationForm, ReplyForm, SearchForm
 from .models import (
+    ANNOTATION_MAX_LENGTH,
     Annotation,
     AnnotationRevision,
     ContrastPassage,
@@ -141,7 +142,12 @@ def annotation_context(request, passage, form=None):
     if form is None and can_annotate:
         initial = {k: request.GET[k] for k in ("quote", "start", "end") if k in request.GET}
         form = AnnotationForm(initial=initial, user=request.user, passage=passage)
-    return {"annotations": replies.get(None, []), "can_annotate": can_annotate, "form": form}
+    return {
+        "annotations": replies.get(None, []),
+        "can_annotate": can_annotate,
+        "form": form,
+        "annotation_max_length": ANNOTATION_MAX_LENGTH,
+    }
 
 
 def render_passage(request, passage, partial, **extra):
@@ -356,7 +362,7 @@ def annotation_reply(request, pk):
     check_still_writable(request, parent)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("A reply needs some text.")
+        return HttpResponseBadRequest(" ".join(form.errors["body"]), content_type="text/plain; charset=utf-8")
     # A reply is seen by exactly those who see what it answers.
     Annotation.objects.create(
         passage=parent.passage,

@@ -1,5 +1,5 @@
-"""Markdown in bounded time: the slowest shapes of text found render quickly at the longest text a field
-takes, and ordinary Markdown renders as it did."""
+"""Markdown in bounded time: a length limit on every Markdown field, and a renderer that stays fast at it
+on the slowest shapes of text found while ordinary Markdown renders as it did."""
 
 import json
 import time
@@ -8,8 +8,20 @@ from pathlib import Path
 
 import markdown
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from readings.markdown import EXTENSIONS, MAX_LENGTH, render_markdown, sanitize
+from readings.models import (
+    ANNOTATION_MAX_LENGTH,
+    COMMENTARY_MAX_LENGTH,
+    INTRODUCTION_MAX_LENGTH,
+    Annotation,
+    Contrast,
+    Theme,
+)
+
+pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -162,14 +174,104 @@ def test_ordinary_markdown_renders_exactly_as_without_the_guard():
         assert expected in unguarded
 
 
-def test_the_shipped_themes_render_as_without_the_guard():
+def test_the_shipped_themes_render_as_without_the_guard_and_fit_their_limits():
+    limits = {("readings.theme", "introduction"): INTRODUCTION_MAX_LENGTH}
+    limits[("readings.contrast", "commentary")] = COMMENTARY_MAX_LENGTH
     texts = 0
     for item in json.loads((FIXTURES / "themes.json").read_text()):
-        for field in ("introduction", "commentary"):
-            if field in item["fields"]:
+        for (model, field), limit in limits.items():
+            if item["model"] == model:
                 text = item["fields"][field]
-                assert render_markdown(text) == sanitize(
-                    markdown.markdown(text, extensions=EXTENSIONS, output_format="html")
-                )
+                assert len(text) <= limit
+                unguarded = sanitize(markdown.markdown(text, extensions=EXTENSIONS, output_format="html"))
+                assert render_markdown(text) == unguarded
                 texts += 1
     assert texts >= 10
+
+
+# Length limits: in the forms (400 on the annotation views), in model validation, in the database.
+
+
+def annotations_url(passage):
+    return f"{passage.get_absolute_url()}annotations/"
+
+
+@pytest.fixture
+def note(student, official_passage):
+    return Annotation.objects.create(passage=official_passage, author=student, body="Original.")
+
+
+def test_an_annotation_at_the_limit_is_taken_and_one_over_it_refused(client, student, official_passage):
+    client.force_login(student)
+    url = annotations_url(official_passage)
+    refused = client.post(url, {"body": "x" * (ANNOTATION_MAX_LENGTH + 1), "visibility": "private"})
+    assert refused.status_code == 400
+    assert (
+        f"has {ANNOTATION_MAX_LENGTH + 1} characters; the limit is {ANNOTATION_MAX_LENGTH}" in refused.content.decode()
+    )
+    assert not Annotation.objects.exists()
+    assert client.post(url, {"body": "x" * ANNOTATION_MAX_LENGTH, "visibility": "private"}).status_code == 302
+    assert len(Annotation.objects.get().body) == ANNOTATION_MAX_LENGTH
+
+
+def test_an_edit_over_the_limit_is_refused(client, student, note):
+    client.force_login(student)
+    refused = client.post(f"/annotations/{note.pk}/edit/", {"body": "x" * (ANNOTATION_MAX_LENGTH + 1), "version": 1})
+    assert refused.status_code == 400
+    assert f"the limit is {ANNOTATION_MAX_LENGTH}" in refused.content.decode()
+    note.refresh_from_db()
+    assert (note.body, note.version) == ("Original.", 1)
+
+
+def test_a_reply_over_the_limit_is_refused(client, student, note):
+    client.force_login(student)
+    refused = client.post(f"/annotations/{note.pk}/reply/", {"body": "x" * (ANNOTATION_MAX_LENGTH + 1)})
+    assert refused.status_code == 400
+    assert f"the limit is {ANNOTATION_MAX_LENGTH}" in refused.content.decode()
+    assert not note.replies.exists()
+
+
+def test_the_admin_refuses_an_introduction_over_the_limit(client, admin_user_, theme):
+    client.force_login(admin_user_)
+    data = {
+        "title": theme.title,
+        "slug": theme.slug,
+        "question": theme.question,
+        "introduction": "x" * (INTRODUCTION_MAX_LENGTH + 1),
+        "order": theme.order,
+        "is_published": "on",
+        "contrasts-TOTAL_FORMS": "0",
+        "contrasts-INITIAL_FORMS": "0",
+    }
+    refused = client.post(f"/admin/readings/theme/{theme.pk}/change/", data)
+    assert refused.status_code == 200
+    assert (
+        f"at most {INTRODUCTION_MAX_LENGTH} characters (it has {INTRODUCTION_MAX_LENGTH + 1})"
+        in refused.content.decode()
+    )
+    theme.refresh_from_db()
+    assert theme.introduction == "An *intro*."
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "limit"),
+    [(Theme, "introduction", INTRODUCTION_MAX_LENGTH), (Contrast, "commentary", COMMENTARY_MAX_LENGTH)],
+)
+def test_model_validation_gives_the_limit(contrast, model, field, limit):
+    instance = contrast if model is Contrast else contrast.theme
+    setattr(instance, field, "x" * (limit + 1))
+    with pytest.raises(ValidationError, match=f"the limit is {limit}"):
+        instance.full_clean()
+
+
+def test_the_database_refuses_markdown_over_the_limits(student, official_passage, contrast):
+    theme = contrast.theme
+    for save in (
+        lambda: Annotation.objects.create(
+            passage=official_passage, author=student, body="x" * (ANNOTATION_MAX_LENGTH + 1)
+        ),
+        lambda: Theme.objects.filter(pk=theme.pk).update(introduction="x" * (INTRODUCTION_MAX_LENGTH + 1)),
+        lambda: Contrast.objects.filter(pk=contrast.pk).update(commentary="x" * (COMMENTARY_MAX_LENGTH + 1)),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            save()
