@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.safestring import mark_safe
 
+from .markdown import render_markdown
 from .models import (
     Annotation,
     AnnotationRevision,
@@ -15,6 +16,7 @@ from .models import (
     Membership,
     Paper,
     Passage,
+    RenderedMarkdown,
     Section,
     Seminar,
     Stance,
@@ -26,6 +28,40 @@ from .models import (
 def preview(html: str) -> str:
     # The stored HTML was sanitized with an allow-list when it was saved (readings.markdown).
     return mark_safe(f'<div class="markdown-preview">{html}</div>') if html else "—"
+
+
+class RenderFirstAdmin(admin.ModelAdmin):
+    """Renders the Markdown a change form posts before the admin opens its transaction around the save.
+
+    ModelAdmin wraps a whole POST in one transaction, and Markdown is the slow part of saving a theme
+    or a contrast: each Markdown field posted (inline forms' too) is rendered first, as its form field
+    will clean it, and the save takes the HTML from there.
+    """
+
+    # Markdown fields by name, with their length limits.
+    markdown_sources = {
+        name: model._meta.get_field(name).max_length for model in (Theme, Contrast) for name in model.markdown_fields
+    }
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and (self.has_add_permission(request) or self.has_change_permission(request)):
+            request.rendered_markdown = {}
+            for key, value in request.POST.items():
+                max_length = self.markdown_sources.get(key.rpartition("-")[2])
+                text = value.strip()  # as forms.CharField cleans it
+                if max_length and len(text) <= max_length:  # longer, the form refuses it
+                    request.rendered_markdown[text] = render_markdown(text)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        obj.render_markdown(getattr(request, "rendered_markdown", None))
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if isinstance(inline_form.instance, RenderedMarkdown):
+                inline_form.instance.render_markdown(getattr(request, "rendered_markdown", None))
+        super().save_formset(request, form, formset, change)
 
 
 class SectionInline(admin.TabularInline):
@@ -122,7 +158,7 @@ class ContrastPassageInline(admin.TabularInline):
 
 
 @admin.register(Contrast)
-class ContrastAdmin(admin.ModelAdmin):
+class ContrastAdmin(RenderFirstAdmin):
     list_display = ("__str__", "theme", "order")
     list_filter = (
         "theme",
@@ -153,7 +189,7 @@ class ContrastInline(admin.StackedInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(RenderFirstAdmin):
     list_display = ("title", "order", "is_published")
     list_filter = ("is_published",)
     list_editable = ("is_published",)

@@ -283,6 +283,45 @@ def length_at_most(field, max_length, name):
     return models.CheckConstraint(condition=LessThanOrEqual(Length(field), max_length), name=name)
 
 
+class RenderedMarkdown(models.Model):
+    """Markdown fields stored beside their sanitized HTML, which is rendered once for each new source.
+
+    Rendering is the slow part of a save (up to a good part of a second on a long, pathological text),
+    so views call render_markdown() before they open a transaction; the pre_save signal then finds
+    nothing stale and renders only for saves that did not (loaddata, the shell).
+    """
+
+    markdown_fields: dict[str, str]  # source field: HTML field
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The stored HTML was rendered from the stored source.
+        instance.markdown_rendered = {
+            source: (getattr(instance, source), getattr(instance, target))
+            for source, target in cls.markdown_fields.items()
+            if source in instance.__dict__ and target in instance.__dict__
+        }
+        return instance
+
+    def render_markdown(self, rendered: dict[str, str] | None = None):
+        """Render every Markdown field whose HTML was not made from its current source.
+
+        `rendered` maps sources to HTML already rendered from them, before a transaction opened.
+        """
+        done = self.__dict__.setdefault("markdown_rendered", {})
+        for source, target in self.markdown_fields.items():
+            text = getattr(self, source)
+            if done.get(source) == (text, getattr(self, target)):
+                continue
+            html = rendered[text] if rendered and text in rendered else markdown.render_markdown(text)
+            setattr(self, target, html)
+            done[source] = (text, html)
+
+
 class ThemeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -297,7 +336,7 @@ class ThemeManager(models.Manager.from_queryset(ThemeQuerySet)):
         return self.get(slug=slug)
 
 
-class Theme(models.Model):
+class Theme(RenderedMarkdown):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     question = models.CharField(max_length=400, help_text="The seminar question the theme asks.")
@@ -307,6 +346,7 @@ class Theme(models.Model):
     is_published = models.BooleanField(default=True)
 
     objects = ThemeManager()
+    markdown_fields = {"introduction": "introduction_html"}
 
     class Meta:
         ordering = ["order"]
@@ -332,7 +372,7 @@ class ContrastManager(models.Manager):
         return self.get(theme__slug=theme_slug, order=order)
 
 
-class Contrast(models.Model):
+class Contrast(RenderedMarkdown):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="contrasts")
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200, blank=True, help_text="A short label for the contrast.")
@@ -341,6 +381,7 @@ class Contrast(models.Model):
     passages = models.ManyToManyField(Passage, through="ContrastPassage", related_name="contrasts")
 
     objects = ContrastManager()
+    markdown_fields = {"commentary": "commentary_html"}
 
     class Meta:
         ordering = ["theme", "order"]
@@ -524,7 +565,7 @@ def may_write(user) -> Q:
     )
 
 
-class Annotation(models.Model):
+class Annotation(RenderedMarkdown):
     class Visibility(models.TextChoices):
         PRIVATE = "private", "Only me"
         SEMINAR = "seminar", "My seminar"
@@ -547,6 +588,7 @@ class Annotation(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = AnnotationQuerySet.as_manager()
+    markdown_fields = {"body": "body_html"}
 
     class Meta:
         ordering = ["passage", "created"]

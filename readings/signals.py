@@ -6,7 +6,6 @@ Connected in ReadingsConfig.ready(), so importing the models never has side effe
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .markdown import render_markdown
 from .models import (
     Annotation,
     ContentVersion,
@@ -21,20 +20,17 @@ from .models import (
 )
 from .roles import sync_roles
 
-MARKDOWN_FIELDS = {
-    Theme: [("introduction", "introduction_html")],
-    Contrast: [("commentary", "commentary_html")],
-    Annotation: [("body", "body_html")],
-}
-
 
 @receiver(pre_save, sender=Theme)
 @receiver(pre_save, sender=Contrast)
 @receiver(pre_save, sender=Annotation)
 def render_markdown_fields(sender, instance, **kwargs):
-    """Store sanitized HTML beside the Markdown on every save, loaddata's raw saves included."""
-    for source, target in MARKDOWN_FIELDS[sender]:
-        setattr(instance, target, render_markdown(getattr(instance, source)))
+    """Sanitized HTML beside the Markdown on every save, loaddata's raw saves included.
+
+    Views render before their transaction opens (RenderedMarkdown.render_markdown); this renders
+    only what is still stale, for saves that did not.
+    """
+    instance.render_markdown()
 
 
 @receiver(pre_save, sender=Membership)

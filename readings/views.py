@@ -182,6 +182,8 @@ def passage_annotations(request, slug, section_key, ordinal):
             annotation.passage, annotation.author = passage, request.user
             annotation.start, annotation.end = form.cleaned_data["start"], form.cleaned_data["end"]
             annotation.seminar = form.cleaned_data["seminar"]
+            # Rendering is the slow part of a save: done before the write lock is taken.
+            annotation.render_markdown()
             with transaction.atomic():
                 annotation.save()
             if not request.htmx:
@@ -318,19 +320,22 @@ def annotation_edit(request, pk):
     if request.method == "POST":
         form = AnnotationEditForm(request.POST)
         if form.is_valid():
+            annotation.body = form.cleaned_data["body"]
+            # Rendering is the slow part of a save: done before the row is locked.
+            annotation.render_markdown()
             with transaction.atomic():
                 # Lock the row, then compare versions: someone may have saved since this form was loaded.
                 current = Annotation.objects.select_for_update().get(pk=annotation.pk)
-                if current.version != form.cleaned_data["version"]:
-                    conflict = True
-                else:
+                conflict = current.version != form.cleaned_data["version"]
+                if not conflict:
                     AnnotationRevision.objects.create(
                         annotation=current, version=current.version, body=current.body, edited_by=request.user
                     )
-                    current.body = form.cleaned_data["body"]
-                    current.version += 1
-                    current.save()
-                    return annotation_done(request, current)
+                    annotation.version = current.version + 1
+                    # Only what an edit changes: a moderator may have hidden the note since it was loaded.
+                    annotation.save(update_fields=["body", "body_html", "version", "updated"])
+            if not conflict:
+                return annotation_done(request, annotation)
             annotation = current
     else:
         form = AnnotationEditForm(initial={"body": annotation.body, "version": annotation.version})
@@ -364,7 +369,7 @@ def annotation_reply(request, pk):
     if not form.is_valid():
         return HttpResponseBadRequest(" ".join(form.errors["body"]), content_type="text/plain; charset=utf-8")
     # A reply is seen by exactly those who see what it answers.
-    Annotation.objects.create(
+    reply = Annotation(
         passage=parent.passage,
         author=request.user,
         parent=parent,
@@ -372,6 +377,9 @@ def annotation_reply(request, pk):
         seminar=parent.seminar,
         body=form.cleaned_data["body"],
     )
+    reply.render_markdown()  # before the write lock, as for an annotation
+    with transaction.atomic():
+        reply.save()
     return annotation_done(request, parent)
 
 

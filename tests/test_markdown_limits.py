@@ -1,5 +1,5 @@
-"""Markdown in bounded time: a length limit on every Markdown field, and a renderer that stays fast at it
-on the slowest shapes of text found while ordinary Markdown renders as it did."""
+"""Markdown in bounded time: a length limit on every Markdown field, a renderer that stays fast at it,
+and rendering done before a write's transaction opens, so no text holds the write lock for long."""
 
 import json
 import time
@@ -9,7 +9,8 @@ from pathlib import Path
 import markdown
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 
 from readings.markdown import EXTENSIONS, MAX_LENGTH, render_markdown, sanitize
 from readings.models import (
@@ -275,3 +276,82 @@ def test_the_database_refuses_markdown_over_the_limits(student, official_passage
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             save()
+
+
+# Rendering happens before a view's transaction opens.
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Each Markdown render, as the number of transactions open around it."""
+    depths = []
+    convert = markdown.Markdown.convert
+
+    def counting_convert(self, source):
+        depths.append(len(connection.atomic_blocks))
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counting_convert)
+    return depths
+
+
+def test_annotating_editing_and_replying_render_before_the_transaction(client, student, official_passage, renders):
+    client.force_login(student)
+    outside = len(connection.atomic_blocks)
+    url = annotations_url(official_passage)
+    assert client.post(url, {"body": "A *note*.", "visibility": "private"}).status_code == 302
+    note = Annotation.objects.get()
+    assert client.post(f"/annotations/{note.pk}/edit/", {"body": "An *edit*.", "version": 1}).status_code == 302
+    assert client.post(f"/annotations/{note.pk}/reply/", {"body": "A *reply*."}).status_code == 302
+    assert renders == [outside, outside, outside]
+    note.refresh_from_db()
+    assert (note.body_html, note.version) == ("<p>An <em>edit</em>.</p>", 2)
+    assert note.replies.get().body_html == "<p>A <em>reply</em>.</p>"
+
+
+def test_the_admin_renders_before_its_transaction(client, admin_user_, contrast, renders):
+    theme = contrast.theme
+    client.force_login(admin_user_)
+    data = {
+        "title": theme.title,
+        "slug": theme.slug,
+        "question": theme.question,
+        "introduction": "A new *introduction*.",
+        "order": theme.order,
+        "is_published": "on",
+        "contrasts-TOTAL_FORMS": "1",
+        "contrasts-INITIAL_FORMS": "1",
+        "contrasts-0-id": contrast.pk,
+        "contrasts-0-theme": theme.pk,
+        "contrasts-0-order": contrast.order,
+        "contrasts-0-title": contrast.title,
+        "contrasts-0-commentary": "A new *commentary*.",
+    }
+    outside = len(connection.atomic_blocks)
+    assert client.post(f"/admin/readings/theme/{theme.pk}/change/", data).status_code == 302
+    assert renders and set(renders) == {outside}
+    theme.refresh_from_db()
+    contrast.refresh_from_db()
+    assert theme.introduction_html == "<p>A new <em>introduction</em>.</p>"
+    assert contrast.commentary_html == "<p>A new <em>commentary</em>.</p>"
+
+
+def test_a_save_renders_only_a_source_its_html_was_not_rendered_from(theme, renders):
+    theme = Theme.objects.get(pk=theme.pk)
+    theme.save()
+    assert renders == []  # the stored HTML was rendered from the stored introduction
+    theme.introduction = "A *changed* introduction."
+    theme.save()
+    assert len(renders) == 1 and theme.introduction_html == "<p>A <em>changed</em> introduction.</p>"
+    theme.introduction_html = "<p>Written by hand.</p>"
+    theme.save()
+    assert Theme.objects.get(pk=theme.pk).introduction_html == "<p>A <em>changed</em> introduction.</p>"
+
+
+def test_loaddata_renders_and_never_keeps_html_from_the_file(tmp_path, renders):
+    fixture = tmp_path / "theme.json"
+    fields = {"slug": "t", "title": "T", "question": "Q?", "order": 7, "is_published": True}
+    fields |= {"introduction": "*Loaded*.", "introduction_html": "<p onclick='x()'>forged</p>"}
+    fixture.write_text(json.dumps([{"model": "readings.theme", "pk": 70, "fields": fields}]))
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert Theme.objects.get(pk=70).introduction_html == "<p><em>Loaded</em>.</p>"
