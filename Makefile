@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-load corpus check-deploy load bench clean
+.PHONY: setup run test test-load corpus check-deploy load load-pathological bench clean
 
 setup: $(STAMP) node_modules
 	$(PY) manage.py migrate --noinput
@@ -53,9 +53,14 @@ bench: $(STAMP)
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(PY) tests/bench/run.py $(BENCH_ARGS)
 
-# 50 concurrent annotators for 30 seconds against gunicorn on SQLite (loopback only, stops by itself).
+# 50 concurrent annotators for 30 seconds against gunicorn on SQLite (loopback only, stops by itself),
+# then again with one of them posting the slowest Markdown there is, as long as an annotation may be.
 load: $(STAMP)
 	$(PY) tests/load/annotators.py --annotators 50 --seconds 30
+	$(MAKE) load-pathological
+
+load-pathological: $(STAMP)
+	$(PY) tests/load/annotators.py --annotators 50 --seconds 30 --pathological 1
 
 check-deploy: $(STAMP)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdefghij \
