@@ -3,8 +3,11 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 
-from readings.models import Contrast, Paper, Section, Stance, Theme
+from readings import api_urls
+from readings import urls as readings_urls
+from readings.models import Annotation, Contrast, Paper, Section, Stance, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +112,68 @@ def test_paper_list_filters_by_stance(client, official_paper, critical_paper):
 
 def test_theme_list(client, contrast):
     assert "Definitions" in client.get("/themes/?page=abc").content.decode()
+
+
+@pytest.fixture
+def every_page(client, contrast, official_passage, student):
+    """A URL for every page the reading room serves to GET, signed in as a reader with a note of their own."""
+    note = Annotation.objects.create(passage=official_passage, author=student, body="Mine.")
+    client.force_login(student)
+    passage = official_passage.get_absolute_url()
+    return [
+        "/",
+        "/papers/",
+        "/themes/",
+        "/papers/official/",
+        "/papers/official/sections/intro/",
+        passage,
+        f"{passage}context/",
+        f"{passage}counterpoints/",
+        f"{passage}annotations/",
+        "/themes/definitions/",
+        "/themes/definitions/contrasts/1/",
+        "/themes/definitions/handout.md",
+        "/themes/definitions/export.json",
+        "/compare/",
+        f"/annotations/{note.pk}/edit/",
+        f"/annotations/{note.pk}/delete/",
+        "/search/?q=paper",
+        "/terms/?term=paper",
+        "/map/",
+        "/api/",
+        "/api/papers/",
+        "/api/papers/official/",
+        "/api/passages/official/intro/1/",
+        "/api/themes/",
+        "/api/themes/definitions/",
+        "/api/corpus.json",
+        "/accounts/login/",
+    ]
+
+
+# Answers POST only: it has no page to fetch.
+POST_ONLY = {"annotation-reply"}
+
+
+def assert_every_page_is_listed(every_page):
+    """A page added to the URLs without being added to `every_page` fails the tests that use it."""
+    patterns = [*readings_urls.urlpatterns, *api_urls.urlpatterns]
+    named = {p.name for p in patterns if getattr(p, "name", None)} - POST_ONLY
+    assert named <= {resolve(url.split("?")[0]).url_name for url in every_page}
+
+
+def test_every_page_answers_an_htmx_request_with_a_partial_that_exists(client, every_page):
+    assert_every_page_is_listed(every_page)
+    for url in every_page:
+        response = client.get(url, headers={"HX-Request": "true"})
+        assert response.status_code == 200, url
+
+
+def test_an_htmx_request_for_a_passage_gets_the_passage_alone(client, official_passage):
+    response = client.get(official_passage.get_absolute_url(), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "An Official Paper passage 1." in html
+    assert "<html" not in html and "Annotations</h2>" not in html
+    assert "HX-Request" in response["Vary"]
+
