@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import charts, term_index, throttling
@@ -49,7 +49,7 @@ def render_page(request, template, partial, context, status=200):
     return TemplateResponse(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 def home(request):
     # A department's library can hold a thousand papers: the home page shows the first of
     # each stance and links to the full, paginated list.
@@ -66,7 +66,7 @@ def home(request):
     return TemplateResponse(request, "readings/home.html", context)
 
 
-@require_GET
+@require_safe
 def paper_list(request):
     stance = request.GET.get("stance") if request.GET.get("stance") in Stance.values else ""
     papers = Paper.objects.filter(stance=stance) if stance else Paper.objects.all()
@@ -76,13 +76,13 @@ def paper_list(request):
     )
 
 
-@require_GET
+@require_safe
 def theme_list(request):
     page = Paginator(Theme.objects.published(), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(request, "readings/theme_list.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def paper_detail(request, slug):
     paper = get_object_or_404(Paper, slug=slug)
     published_uses = ContrastPassage.objects.filter(contrast__theme__is_published=True).select_related(
@@ -155,20 +155,20 @@ def render_passage(request, passage, partial, **extra):
     return render_page(request, "readings/passage_detail.html", partial, context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def passage_detail(request, slug, section_key, ordinal):
     return render_passage(request, get_passage(slug, section_key, ordinal), "passage")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def passage_in_context(request, slug, section_key, ordinal):
     """The passage among its neighbours: what 'expand' opens in place on a theme page."""
     return render_passage(request, get_passage(slug, section_key, ordinal), "context")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def passage_annotations(request, slug, section_key, ordinal):
     """Read a passage's annotations; annotate it (or a quoted span of it) by POST."""
@@ -196,7 +196,7 @@ def passage_annotations(request, slug, section_key, ordinal):
     return render_passage(request, passage, "annotations")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def section_detail(request, slug, section_key):
     section = get_object_or_404(Section.objects.select_related("paper"), paper__slug=slug, key=section_key)
@@ -205,7 +205,7 @@ def section_detail(request, slug, section_key):
     return render_page(request, "readings/section_detail.html", "section", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme.objects.readable_by(request.user), slug=slug)
@@ -215,7 +215,7 @@ def theme_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def contrast_detail(request, slug, order):
     """One contrast of a theme; stepping to the previous or next swaps it in place."""
@@ -237,7 +237,7 @@ def neighbours(contrasts, contrast):
     }
 
 
-@require_GET
+@require_safe
 def theme_handout(request, slug):
     """The theme as a Markdown handout, for printing or pasting elsewhere."""
     theme = get_object_or_404(Theme.objects.readable_by(request.user), slug=slug)
@@ -251,7 +251,7 @@ def theme_handout(request, slug):
     return response
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def compare(request):
     """Any official paper beside any critical paper, section by section."""
@@ -277,7 +277,7 @@ def compare(request):
     return render_page(request, "readings/compare.html", "columns", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search(request):
     form = SearchForm(request.GET)
@@ -311,7 +311,7 @@ def annotation_done(request, annotation):
     return redirect(reverse("readings:passage-annotations", args=annotation.passage.url_args))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def annotation_edit(request, pk):
     annotation = own_annotation(request, pk)
@@ -344,7 +344,7 @@ def annotation_edit(request, pk):
     return render_page(request, "readings/annotation_edit.html", "edit-form", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def annotation_delete(request, pk):
     # No membership check: an author may withdraw what they wrote from a seminar they have left.
     annotation = own_annotation(request, pk)
@@ -414,7 +414,7 @@ TERM_MAX_LENGTH = 80  # characters of ?term= read; the rest is ignored
 TERM_MAX_WORDS = 3
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def term_contrast(request):
     """The terms leaning most to each side, as an SVG chart and a table; ?term= adds its lines in context."""
@@ -444,7 +444,7 @@ def term_contrast(request):
     return render_page(request, "readings/terms.html", "kwic", context)
 
 
-@require_GET
+@require_safe
 def theme_map(request):
     """Themes against papers: how many passages each paper brings to each published theme."""
     themes = list(Theme.objects.published())
@@ -479,7 +479,7 @@ def theme_map(request):
     return TemplateResponse(request, "readings/theme_map.html", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def passage_counterpoints(request, slug, section_key, ordinal):
     """Passages of the other stance that speak to the same matter, suggested from the texts alone."""

@@ -177,3 +177,11 @@ def test_an_htmx_request_for_a_passage_gets_the_passage_alone(client, official_p
     assert "<html" not in html and "Annotations</h2>" not in html
     assert "HX-Request" in response["Vary"]
 
+
+def test_every_page_answers_head_as_it_answers_get(client, every_page):
+    assert_every_page_is_listed(every_page)
+    for url in every_page:
+        get, head = client.get(url), client.head(url)
+        assert (url, head.status_code) == (url, get.status_code) == (url, 200)
+        assert head.content == b""
+        assert head["Content-Type"] == get["Content-Type"]
