@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from .models import Contrast, ContrastPassage, EditorialNote, Paper, Passage, Section, Theme
 
@@ -21,13 +22,17 @@ def error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status, json_dumps_params=JSON_OPTIONS)
 
 
-def not_found(request=None, *args, **kwargs) -> JsonResponse:
+def not_found() -> JsonResponse:
     return error("not found", 404)
 
 
 def api_view(view):
-    """GET and HEAD only; a missing object is a JSON 404."""
+    """GET and HEAD only, anything else a JSON 405; a missing object is a JSON 404."""
 
+    # Exempt from CSRF so that a write gets the JSON 405 the README promises rather than
+    # Django's HTML 403 page: CSRF protects requests that change something, and every
+    # endpoint here refuses any method that could, before the view is reached.
+    @csrf_exempt
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
@@ -178,6 +183,12 @@ def one_theme(request, themes, slug) -> dict:
     if not found:
         raise Http404("No such theme.")
     return found[0]
+
+
+@api_view
+def unknown(request, *args, **kwargs):
+    """Anything else under /api/: a JSON 404 to read, a JSON 405 to write, never the site's HTML pages."""
+    raise Http404
 
 
 @api_view

@@ -13,5 +13,5 @@ urlpatterns = [
     path("themes/<slug:slug>/", api.theme, name="api-theme"),
     path("corpus.json", api.corpus, name="api-corpus"),
     # Anything else under /api/ is a JSON 404 too, not the site's HTML error page.
-    re_path(r"^", api.not_found),
+    re_path(r"^", api.unknown),
 ]

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -254,3 +255,21 @@ def test_every_endpoint_costs_the_same_queries_however_large_the_data(
     grown = {url: queries(client, url) for url in ENDPOINTS}
     assert grown == small
     assert small["/api/corpus.json"] <= 8
+
+
+WRITES = ["post", "put", "patch", "delete", "options"]
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_api_url_refuses_writes_with_json_before_any_csrf_check(contrast, student, signed_in):
+    # The browser's view: CSRF enforced, as the test client otherwise skips it.
+    client = Client(enforce_csrf_checks=True)
+    if signed_in:
+        client.force_login(student)
+    for url in [*ENDPOINTS, "/api/", "/api/no-such-endpoint/", "/api/papers/no-such-paper/"]:
+        for method in WRITES:
+            response = getattr(client, method)(url, data=b"{}", content_type="application/json")
+            assert (url, method, response.status_code) == (url, method, 405)
+            assert response["Content-Type"] == "application/json"
+            assert response["Allow"] == "GET, HEAD"
+            assert json.loads(response.content) == {"error": "method not allowed"}
