@@ -59,8 +59,10 @@ class SearchForm(forms.Form):
 class AnnotationForm(forms.ModelForm):
     """A new annotation on a passage, optionally on a quoted span of it."""
 
-    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-    end = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Character offsets of a browser selection; checked against the passage in clean_span(),
+    # whose messages the form shows (a hidden field's own errors would not be seen).
+    start = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Annotation
@@ -92,16 +94,7 @@ class AnnotationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        quote, start, end = data.get("quote", ""), data.get("start"), data.get("end")
-        text = self.passage.text
-        if quote and (start is None or end is None or text[start:end] != quote):
-            # Without a browser selection (no JavaScript, or pasted), find the words in the passage.
-            found = text.find(quote)
-            if found < 0:
-                raise ValidationError({"quote": "These words are not in the passage; quote it exactly."})
-            data["start"], data["end"] = found, found + len(quote)
-        elif not quote:
-            data["start"] = data["end"] = None
+        self.clean_span(data)
         if data.get("visibility") == Annotation.Visibility.SEMINAR and not data.get("seminar"):
             seminars = list(self.fields["seminar"].queryset[:2])
             if not seminars:
@@ -112,6 +105,38 @@ class AnnotationForm(forms.ModelForm):
         if data.get("visibility") == Annotation.Visibility.PRIVATE:
             data["seminar"] = None
         return data
+
+    def clean_span(self, data):
+        """A span is where it says it is: 0 <= start < end <= len(text), and the quote the words there.
+
+        Offsets come from a selection in the browser; without them (no JavaScript, or pasted
+        words) the quote is looked for in the passage. Neither: the whole passage.
+        """
+        quote, start, end = data.get("quote", ""), data.get("start"), data.get("end")
+        text = self.passage.text
+        if (start is None) != (end is None):
+            raise ValidationError("A span needs both its start and its end: select the words again.")
+        if start is not None:
+            if not 0 <= start < end <= len(text):
+                raise ValidationError(
+                    f"The selected span ({start} to {end}) is outside the passage, which has {len(text)} "
+                    "characters: select the words again."
+                )
+            span = text[start:end]
+            words = span.strip()  # a selection often takes a space with it; the quote field is stripped
+            if not words:
+                raise ValidationError("The selected span holds no words: select the words again.")
+            if quote and words != quote:
+                raise ValidationError(
+                    {"quote": "These are not the words at the selected place in the passage: select them again."}
+                )
+            start += len(span) - len(span.lstrip())
+            data["quote"], data["start"], data["end"] = words, start, start + len(words)
+        elif quote:
+            found = text.find(quote)
+            if found < 0:
+                raise ValidationError({"quote": "These words are not in the passage; quote it exactly."})
+            data["start"], data["end"] = found, found + len(quote)
 
 
 def annotation_body(label, rows, **error_messages):

@@ -40,7 +40,9 @@
   });
 
   // Selecting words of a passage offers to annotate exactly that span. The offsets count
-  // characters of the passage text as stored, which is what the server checks them against.
+  // characters of the passage text as stored, which is what the server checks them against:
+  // code points, as Python counts them, not the UTF-16 units of a JavaScript string's length.
+  var characters = function (text) { return Array.from(text).length; };
   var selectionAction = null;
 
   var clearSelectionAction = function () {
@@ -51,7 +53,7 @@
     var range = document.createRange();
     range.selectNodeContents(element);
     range.setEnd(container, offset);
-    return range.toString().length;
+    return characters(range.toString());
   };
 
   var offerAnnotation = function () {
@@ -67,7 +69,7 @@
     var quote = range.toString();
     if (!quote.trim()) return;
     var from = offsetWithin(text, range.startContainer, range.startOffset);
-    var params = new URLSearchParams({ quote: quote, start: String(from), end: String(from + quote.length) });
+    var params = new URLSearchParams({ quote: quote, start: String(from), end: String(from + characters(quote)) });
     var url = holder.getAttribute("data-annotate") + "?" + params.toString();
 
     clearSelectionAction();
