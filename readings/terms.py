@@ -25,9 +25,12 @@ in their tail.
 
 import math
 import re
+from array import array
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 DEFAULT_ALPHA0 = 1000.0
 
@@ -38,6 +41,8 @@ WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Two words form a bigram only when nothing but spaces or a hyphen separates them: a phrase
 # does not run across a comma, a full stop or a citation marker.
 JOINER = re.compile(r"[\s\-‐‑–]*")
+# What str.split() splits between: \s is the same set of characters (str.isspace) for a str pattern.
+NON_SPACE = re.compile(r"\S+")
 
 # For display only: the counts and the model keep every word (n^i counts them all).
 STOP_WORDS = frozenset(
@@ -369,24 +374,81 @@ def trim_right(text: str, width: int) -> str:
     return (cut[:space] if space > 0 else cut) + "…"
 
 
+class Collapsed:
+    """`text` with its whitespace collapsed as `" ".join(text.split())` does, and where its offsets land there.
+
+    Keyword-in-context lines read a bounded slice of this either side of each match, in time
+    independent of the text's length; collapsing the whole text before and after every match
+    made a term's lines quadratic in the length of the passage.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.joined = " ".join(text.split())
+        # Each run of non-space characters: where it starts in the text, and in `joined`.
+        self.starts, self.joined_starts = array("q"), array("q")
+        at = 0
+        for run in NON_SPACE.finditer(text):
+            self.starts.append(run.start())
+            self.joined_starts.append(at)
+            at += run.end() - run.start() + 1
+
+    def offset(self, position: int) -> int:
+        """Where `position`, inside a run of non-space characters or at its end, is in `joined`."""
+        run = bisect_right(self.starts, position) - 1
+        return self.joined_starts[run] + position - self.starts[run]
+
+    def around(self, start: int, end: int, count: int) -> tuple[str, str]:
+        """`count` characters, collapsed, either side of text[start:end], which starts and ends with a word.
+
+        A space beside the words is kept, as one space, even when there is nothing else on that side.
+        """
+        before, after = self.offset(start), self.offset(end)
+        # Empty only at either end of `joined`, where the text may still have had spaces.
+        left = self.joined[max(0, before - count) : before] or (" " if start > 0 else "")
+        right = self.joined[after : after + count] or (" " if end < len(self.text) else "")
+        return left, right
+
+
+def occurrences(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the term `words` stands in `text`, as (start, end) offsets: its words, joined as ngrams() joins them.
+
+    Only the words found are compared, with no Token made for each word of the text.
+    """
+    found = list(WORD.finditer(text))
+    firsts = [i for i, match in enumerate(found) if normalise_word(match.group()) == words[0]]
+    if len(words) == 1:
+        return [found[i].span() for i in firsts]
+    spans = []
+    for first in firsts:
+        run = found[first : first + len(words)]
+        if (
+            len(run) == len(words)
+            and tuple(normalise_word(m.group()) for m in run) == words
+            and all(JOINER.fullmatch(text, a.end(), b.start()) for a, b in pairwise(run))  # as joined() reads it
+        ):
+            spans.append((run[0].start(), run[-1].end()))
+    return spans
+
+
 def kwic(words: Sequence[str], sources: Iterable[tuple[object, str]], width: int = 60) -> list[KwicLine]:
     """Every occurrence of the term `words` in the texts, with `width` characters of context each side.
 
     `sources` pairs something to cite (a passage) with its text. A match follows the counting
-    rules: the same normalised words, joined only by spaces or hyphens.
+    rules: the same normalised words, joined only by spaces or hyphens. Linear in the length of
+    the texts: each line reads only its own context.
     """
     words = tuple(words)
     lines = []
     if not words:
         return lines
     for source, text in sources:
-        tokens = tokenise(text)
-        runs = [(i, i) for i in range(len(tokens))] if len(words) == 1 else ngrams(text, tokens, len(words))
-        for first, last in runs:
-            if tuple(t.word for t in tokens[first : last + 1]) != words:
-                continue
-            start, end = tokens[first].start, tokens[last].end
-            left = " ".join(text[:start].split()) + (" " if text[:start][-1:].isspace() else "")
-            right = (" " if text[end:][:1].isspace() else "") + " ".join(text[end:].split())
+        spans = occurrences(text, words)
+        if not spans:
+            continue
+        collapsed = Collapsed(text)
+        for start, end in spans:
+            # One character more than is shown tells trim_left and trim_right that there is more.
+            left, right = collapsed.around(start, end, width + 1)
             lines.append(KwicLine(source, trim_left(left, width), text[start:end], trim_right(right, width)))
     return lines
