@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
 
+from .ingest.pipeline import check_passage_lengths
 from .ingest.types import CAPTION, TABLE, IngestError, ParsedPaper, ParsedPassage
 from .models import EditorialNote, Paper, Passage, Section, Stance
 
@@ -115,6 +116,7 @@ def import_parsed(parsed: ParsedPaper, curation: Curation, source_name: str = ""
     # Interventions point at passages by position; fix their targets before curation inserts any.
     targets = list(parsed.passages())
     curated_notes = apply_curation(parsed, curation)
+    check_passage_lengths(parsed)  # again: curation may have rebuilt a table
     title = curation.title or parsed.title
     if not title:
         raise IngestError("the source prints no title: give one with --title (it is marked as supplied)")

@@ -10,6 +10,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
 from . import markdown
+from .ingest.types import PASSAGE_MAX_LENGTH
 from .roles import Role, sync_roles
 
 
@@ -160,10 +161,13 @@ class Passage(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="passages")
     ordinal = models.PositiveIntegerField(help_text="Position within its section, from 1; part of the permalink.")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BODY)
-    text = models.TextField()
+    # max_length gives the admin's form its limit and message; the constraints hold every other writer to it.
+    text = models.TextField(max_length=PASSAGE_MAX_LENGTH)
     lang = models.CharField(max_length=16, blank=True, help_text="Only when it differs from the paper's language.")
     figure_text = models.TextField(
-        blank=True, help_text="Words printed inside a figure, kept verbatim as the extraction gave them."
+        blank=True,
+        max_length=PASSAGE_MAX_LENGTH,
+        help_text="Words printed inside a figure, kept verbatim as the extraction gave them.",
     )
 
     objects = PassageManager()
@@ -174,6 +178,13 @@ class Passage(models.Model):
             models.UniqueConstraint(fields=["section", "ordinal"], name="passage_ordinal_unique_in_section"),
             models.CheckConstraint(condition=Q(ordinal__gte=1), name="passage_ordinal_from_1"),
             models.CheckConstraint(condition=~Q(text=""), name="passage_text_not_empty"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), PASSAGE_MAX_LENGTH), name="passage_text_length_capped"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("figure_text"), PASSAGE_MAX_LENGTH),
+                name="passage_figure_text_length_capped",
+            ),
         ]
         indexes = [models.Index(fields=["paper", "section", "ordinal"], name="passage_reading_order")]
 

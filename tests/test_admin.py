@@ -37,6 +37,21 @@ def test_correcting_a_passage_needs_a_reason_and_leaves_a_visible_note(client, a
     assert "Misprint in the source." in page
 
 
+@pytest.mark.parametrize("field", ["text", "figure_text"])
+def test_a_passage_longer_than_the_cap_is_a_field_error_in_the_admin(client, admin_user_, official_passage, field):
+    client.force_login(admin_user_)
+    url = f"/admin/readings/passage/{official_passage.pk}/change/"
+    too_long = "y" * 20_001
+    response = client.post(url, passage_form(official_passage, **{field: too_long}, correction_note="Pasted."))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert "at most 20000 characters (it has 20001)" in errors[field][0]
+    official_passage.refresh_from_db()
+    assert getattr(official_passage, field) != too_long
+    assert not EditorialNote.objects.filter(kind="correction").exists()
+
+
 def test_passage_keys_are_read_only_in_the_admin(client, admin_user_, official_passage):
     client.force_login(admin_user_)
     url = f"/admin/readings/passage/{official_passage.pk}/change/"

@@ -128,3 +128,35 @@ def test_progress_is_reported_while_importing(source, capsys):
     err = capsys.readouterr().err
     assert "Writing 3 sections" in err
     assert "3/3 2 Cultural Security" in err
+
+
+LONG_PARAGRAPH = ("Western countries took cultural infiltration as an important means of competition. " * 260).strip()
+
+
+def long_source(tmp_path):
+    """SOURCE with the paragraph of section 2 made 21,579 characters long, one line as an extraction gives it."""
+    path = tmp_path / "long.txt"
+    path.write_text(
+        SOURCE.split("2. Cultural Security")[0] + "2. Cultural Security\n\n" + LONG_PARAGRAPH, encoding="utf-8"
+    )
+    return path
+
+
+def test_a_passage_longer_than_the_cap_is_refused_by_name(tmp_path):
+    with pytest.raises(CommandError) as error:
+        run_import(long_source(tmp_path), "--stance", "official", "--title", "On Cultural Security")
+    message = str(error.value)
+    assert "paragraph 1 of section ‘2 Cultural Security’" in message
+    assert f"{len(LONG_PARAGRAPH):,} characters" in message and "20,000" in message
+    assert not Paper.objects.exists() and not Passage.objects.exists()
+
+
+def test_a_reimport_with_a_passage_too_long_changes_nothing(source, tmp_path):
+    run_import(source, "--stance", "official", "--title", "On Cultural Security")
+    before = list(Passage.objects.values_list("pk", "section__key", "ordinal", "text"))
+    notes = list(Paper.objects.get().editorial_notes.values_list("pk", "note"))
+    source.write_text(long_source(tmp_path).read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(CommandError, match="longer than a passage may be"):
+        run_import(source, "--stance", "official", "--title", "On Cultural Security")
+    assert list(Passage.objects.values_list("pk", "section__key", "ordinal", "text")) == before
+    assert list(Paper.objects.get().editorial_notes.values_list("pk", "note")) == notes

@@ -34,6 +34,16 @@ def test_passage_text_cannot_be_empty(official_passage):
         Passage.objects.create(section=official_passage.section, ordinal=9, text="")
 
 
+@pytest.mark.parametrize("field", ["text", "figure_text"])
+def test_a_passage_longer_than_the_cap_is_refused_by_the_database(official_passage, field):
+    limit = 20_000
+    Passage.objects.create(section=official_passage.section, ordinal=8, **{"text": "x", field: "y" * limit})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Passage.objects.create(section=official_passage.section, ordinal=9, **{"text": "x", field: "y" * (limit + 1)})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Passage.objects.filter(pk=official_passage.pk).update(**{field: "y" * (limit + 1)})
+
+
 def test_passage_paper_must_be_its_sections_paper(official_passage, critical_paper):
     with pytest.raises(IntegrityError), transaction.atomic():
         Passage.objects.filter(pk=official_passage.pk).update(paper=critical_paper)

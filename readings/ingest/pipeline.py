@@ -9,7 +9,7 @@ from .glyphs import has_glyph_damage, repair_glyph_ids
 from .markdown_source import parse_markdown_paper
 from .ocr import repair_ocr_slips
 from .plaintext import parse_plain_text
-from .types import BODY, IngestError, ParsedPaper
+from .types import BODY, PASSAGE_MAX_LENGTH, IngestError, ParsedPaper
 
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
 
@@ -33,6 +33,20 @@ def looks_like_markdown(text: str) -> bool:
     return len(MARKDOWN_HEADING.findall(text)) >= 2
 
 
+def check_passage_lengths(paper: ParsedPaper) -> None:
+    """Refuse a paper with a passage longer than PASSAGE_MAX_LENGTH, naming the first one."""
+    for section in paper.sections:
+        heading = f"{section.number} {section.title}".strip()
+        for position, passage in enumerate(section.passages, 1):
+            for part, text in (("", passage.text), (" (the words in its figure)", passage.figure_text)):
+                if len(text) > PASSAGE_MAX_LENGTH:
+                    raise IngestError(
+                        f"paragraph {position} of section ‘{heading}’{part} is {len(text):,} characters, "
+                        f"longer than a passage may be ({PASSAGE_MAX_LENGTH:,}): is a paragraph break "
+                        "missing from the source?"
+                    )
+
+
 def parse_source(raw: bytes, fmt: str = "auto") -> ParsedPaper:
     """Decode, repair and structure one source text. Raises IngestError on bad input."""
     text = decode(raw)
@@ -44,6 +58,8 @@ def parse_source(raw: bytes, fmt: str = "auto") -> ParsedPaper:
     markdown = fmt == "markdown" or (fmt == "auto" and looks_like_markdown(text))
     paper = parse_markdown_paper(text) if markdown else parse_plain_text(text)
     paper.repairs = {**repairs, **paper.repairs}
+    # Before the repairs below, which read every paragraph.
+    check_passage_lengths(paper)
 
     # Marker and OCR repairs work on the body paragraphs in reading order, because
     # citation numbers run through the whole paper.
