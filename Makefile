@@ -31,10 +31,13 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # ruff first: lint and format are part of the suite.
+# The server-side tests on every core, a test file per worker (files share their fixtures' data);
+# then the browser tests on their own, one Chromium at a time.
 test: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --numprocesses=auto --dist=loadfile --ignore=tests/browser
+	$(VENV)/bin/pytest tests/browser
 
 # The gunicorn load test, which pytest.ini leaves out of `make test`; CI runs it after the suite.
 # pytest exits 5 when it selects no test: nothing to run is not a failure here.

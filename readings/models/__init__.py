@@ -1,0 +1,78 @@
+"""The models, by concern: the corpus, curation, seminars, annotations; `from readings.models import X` finds each."""
+
+from ..roles import Role
+from .accounts import PasswordResetRequest
+from .annotations import Annotation, AnnotationQuerySet, AnnotationRevision, may_write
+from .corpus import (
+    EditorialNote,
+    NoteKind,
+    Paper,
+    PaperManager,
+    PaperQuerySet,
+    Passage,
+    PassageManager,
+    PassageQuerySet,
+    Section,
+    SectionManager,
+    Stance,
+)
+from .curation import (
+    Contrast,
+    ContrastManager,
+    ContrastPassage,
+    ContrastPassageManager,
+    Theme,
+    ThemeManager,
+    ThemeQuerySet,
+    validate_sides,
+)
+from .rendered import (
+    ANNOTATION_MAX_LENGTH,
+    COMMENTARY_MAX_LENGTH,
+    INTRODUCTION_MAX_LENGTH,
+    TOO_LONG,
+    RenderedMarkdown,
+    length_at_most,
+    markdown_source,
+)
+from .seminars import Membership, MembershipQuerySet, Seminar
+from .versions import ContentVersion
+
+__all__ = [
+    "ANNOTATION_MAX_LENGTH",
+    "COMMENTARY_MAX_LENGTH",
+    "INTRODUCTION_MAX_LENGTH",
+    "TOO_LONG",
+    "Annotation",
+    "AnnotationQuerySet",
+    "AnnotationRevision",
+    "ContentVersion",
+    "Contrast",
+    "ContrastManager",
+    "ContrastPassage",
+    "ContrastPassageManager",
+    "EditorialNote",
+    "Membership",
+    "MembershipQuerySet",
+    "NoteKind",
+    "Paper",
+    "PaperManager",
+    "PaperQuerySet",
+    "Passage",
+    "PassageManager",
+    "PassageQuerySet",
+    "PasswordResetRequest",
+    "RenderedMarkdown",
+    "Role",
+    "Section",
+    "SectionManager",
+    "Seminar",
+    "Stance",
+    "Theme",
+    "ThemeManager",
+    "ThemeQuerySet",
+    "length_at_most",
+    "markdown_source",
+    "may_write",
+    "validate_sides",
+]

@@ -1,0 +1,120 @@
+"""Annotations: readers' notes on passages, threads of replies, and their edit history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.urls import reverse
+
+from ..roles import Role
+from .corpus import Passage
+from .rendered import ANNOTATION_MAX_LENGTH, RenderedMarkdown, length_at_most, markdown_source
+from .seminars import Membership, Seminar
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Anonymous readers see none; a reader sees their own and what their seminars share."""
+        if not user.is_authenticated:
+            return self.none()
+        shared = Q(visibility=Annotation.Visibility.SEMINAR, seminar__memberships__user=user)
+        return self.filter(Q(author=user) | shared, is_hidden=False).distinct()
+
+    def writable_by(self, user):
+        """What a reader may write in (edit if theirs, reply to): their private notes and the notes of
+        the seminars they are a member of now.
+
+        Narrower than visible_to: an author keeps reading what they shared with a seminar they have
+        left, but no longer writes in it.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(may_write(user), is_hidden=False)
+
+    def with_write_access(self, user):
+        """Each annotation marked `writable` as writable_by(user) decides, so a page offers only what works."""
+        writable = may_write(user) if user.is_authenticated else Value(False)
+        return self.annotate(writable=ExpressionWrapper(writable, output_field=BooleanField()))
+
+    def for_display(self):
+        # The badge says "an instructor of the seminar this is shared with", not "an instructor somewhere".
+        instructor = Membership.objects.filter(
+            user=OuterRef("author_id"), seminar=OuterRef("seminar_id"), role=Role.INSTRUCTOR
+        )
+        return (
+            self.select_related("author", "seminar")
+            .annotate(by_instructor=Exists(instructor))
+            .order_by("created", "pk")
+        )
+
+
+def may_write(user) -> Q:
+    member_now = Membership.objects.filter(user=user, seminar=OuterRef("seminar_id"))
+    return Q(visibility=Annotation.Visibility.PRIVATE, author=user) | Q(
+        Exists(member_now), visibility=Annotation.Visibility.SEMINAR
+    )
+
+
+class Annotation(RenderedMarkdown):
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Only me"
+        SEMINAR = "seminar", "My seminar"
+
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations")
+    quote = models.TextField(blank=True, help_text="The quoted span of the passage; empty for the whole passage.")
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    body = markdown_source(ANNOTATION_MAX_LENGTH, help_text="Markdown.")
+    body_html = models.TextField(editable=False, blank=True)
+    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE)
+    is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every edit: stale edits conflict."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+    markdown_fields = {"body": "body_html"}
+
+    class Meta:
+        ordering = ["passage", "created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(start__isnull=True, end__isnull=True) | Q(start__isnull=False, end__gt=models.F("start"))),
+                name="annotation_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["private", "seminar"]), name="annotation_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility="private") | Q(seminar__isnull=False), name="annotation_shared_with_a_seminar"
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="annotation_body_not_empty"),
+            length_at_most("body", ANNOTATION_MAX_LENGTH, "annotation_body_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.passage.key}"
+
+    def get_absolute_url(self):
+        return reverse("readings:passage-annotations", args=self.passage.url_args) + f"#annotation-{self.pk}"
+
+
+class AnnotationRevision(models.Model):
+    """The text an annotation had before an edit: edit history is kept, never overwritten."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    body = models.TextField()
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    edited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["annotation", "version"]
+        constraints = [models.UniqueConstraint(fields=["annotation", "version"], name="revision_version_unique")]
+
+    def __str__(self):
+        return f"{self.annotation} v{self.version}"

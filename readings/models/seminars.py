@@ -1,0 +1,63 @@
+"""Seminars and their members' roles."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+
+from ..roles import Role, sync_roles
+
+
+class Seminar(models.Model):
+    """People reading together: shared annotations are shared within a seminar."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="seminars")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    """Bulk writes send no signals: these two sync the roles of the users they touch themselves.
+
+    (Saves and deletes, QuerySet.delete() and the cascades from a seminar or user included, send
+    signals that readings.signals answers; a seminar's members.add() goes through bulk_create.)
+    """
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            before = dict(self.values_list("pk", "user_id"))
+            count = super().update(**kwargs)
+            after = self.model._base_manager.filter(pk__in=before).values_list("user_id", flat=True)
+            for user_id in set(before.values()) | set(after):
+                sync_roles(user_id)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            for user_id in {membership.user_id for membership in created}:
+                sync_roles(user_id)
+        return created
+
+
+class Membership(models.Model):
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seminar", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["seminar", "user"], name="membership_once_per_seminar"),
+            models.CheckConstraint(condition=Q(role__in=["instructor", "student"]), name="membership_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.seminar} ({self.get_role_display()})"
