@@ -1,8 +1,16 @@
 """The models, by concern: the corpus, curation, seminars, annotations; `from readings.models import X` finds each."""
 
 from ..roles import Role
-from .accounts import PasswordResetRequest
-from .annotations import Annotation, AnnotationQuerySet, AnnotationRevision, may_write
+from .accounts import PasswordResetRequest, ReaderSettings
+from .annotations import (
+    TAG_MAX_LENGTH,
+    TAGS_PER_ANNOTATION,
+    Annotation,
+    AnnotationQuerySet,
+    AnnotationRevision,
+    Tag,
+    may_write,
+)
 from .corpus import (
     EditorialNote,
     NoteKind,
@@ -26,6 +34,7 @@ from .curation import (
     ThemeQuerySet,
     validate_sides,
 )
+from .notifications import Notification, NotificationQuerySet
 from .rendered import (
     ANNOTATION_MAX_LENGTH,
     COMMENTARY_MAX_LENGTH,
@@ -42,6 +51,8 @@ __all__ = [
     "ANNOTATION_MAX_LENGTH",
     "COMMENTARY_MAX_LENGTH",
     "INTRODUCTION_MAX_LENGTH",
+    "TAGS_PER_ANNOTATION",
+    "TAG_MAX_LENGTH",
     "TOO_LONG",
     "Annotation",
     "AnnotationQuerySet",
@@ -55,6 +66,8 @@ __all__ = [
     "Membership",
     "MembershipQuerySet",
     "NoteKind",
+    "Notification",
+    "NotificationQuerySet",
     "Paper",
     "PaperManager",
     "PaperQuerySet",
@@ -62,12 +75,14 @@ __all__ = [
     "PassageManager",
     "PassageQuerySet",
     "PasswordResetRequest",
+    "ReaderSettings",
     "RenderedMarkdown",
     "Role",
     "Section",
     "SectionManager",
     "Seminar",
     "Stance",
+    "Tag",
     "Theme",
     "ThemeManager",
     "ThemeQuerySet",

@@ -10,6 +10,24 @@ from .corpus import Passage
 from .rendered import ANNOTATION_MAX_LENGTH, RenderedMarkdown, length_at_most, markdown_source
 from .seminars import Membership, Seminar
 
+TAG_MAX_LENGTH = 40
+TAGS_PER_ANNOTATION = 10
+
+
+class Tag(models.Model):
+    """A word readers file annotations under: lower case, letters, digits and hyphens (see forms.TagsField)."""
+
+    name = models.CharField(max_length=TAG_MAX_LENGTH, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="tag_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
 
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -70,6 +88,10 @@ class Annotation(RenderedMarkdown):
     body_html = models.TextField(editable=False, blank=True)
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PRIVATE)
     is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
+    # Deleting a note others replied to keeps the thread: the note's words go, its place stays,
+    # shown as "deleted by its author".
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised on every edit: stale edits conflict."
     )
@@ -92,7 +114,9 @@ class Annotation(RenderedMarkdown):
             models.CheckConstraint(
                 condition=Q(visibility="private") | Q(seminar__isnull=False), name="annotation_shared_with_a_seminar"
             ),
-            models.CheckConstraint(condition=~Q(body=""), name="annotation_body_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(body="") | Q(deleted_at__isnull=False), name="annotation_body_not_empty"
+            ),
             length_at_most("body", ANNOTATION_MAX_LENGTH, "annotation_body_length"),
         ]
 

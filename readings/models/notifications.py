@@ -1,0 +1,39 @@
+"""Notifications: what a reader is told of (a reply to their note, an instructor's note in their seminar)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .annotations import Annotation
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply to your note"
+        INSTRUCTOR_NOTE = "instructor_note", "Instructor's note in your seminar"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The reply or the instructor's note the reader is told of; deleting it withdraws the notification.
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="notifications")
+    created = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "annotation", "kind"], name="notification_once"),
+            models.CheckConstraint(condition=Q(kind__in=["reply", "instructor_note"]), name="notification_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient}"
