@@ -75,7 +75,11 @@ def browser():
     # Playwright's sync API keeps an asyncio loop running on the main thread, which makes
     # Django refuse ORM calls there (the fixtures' loaddata, a test's own queries). Those
     # calls are synchronous all the same, so the check is lifted while the browser is open.
-    from playwright.sync_api import sync_playwright  # here, not at the top: this file must import without it
+    from playwright.sync_api import expect, sync_playwright  # here, not at the top: this file must import without it
+
+    # Assertions wait as long as actions do: on a loaded two-core machine a full-page reload after a
+    # history step can take longer than Playwright's default 5 s, and a wait is not a failure.
+    expect.set_options(timeout=10_000)
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
