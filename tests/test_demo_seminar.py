@@ -180,3 +180,15 @@ def test_running_it_again_keeps_edits_and_makes_again_only_what_is_missing(corpu
     assert Annotation.objects.get(pk=edited.pk).body == "Rewritten by its author."
     assert Annotation.objects.count() == count + 3  # demo-student-3's note and reply, and the reply to it
     assert re.search(r"^Password for demo-student-3: ", output, re.MULTILINE)
+
+
+def test_a_correction_that_moves_the_quote_makes_no_second_copy(corpus, development):
+    demo_seminar()
+    note = Annotation.objects.get(parent=None, author__username="demo-student-3")
+    note.passage.text = "An editor's correction. " + note.passage.text
+    note.passage.save()
+    count = Annotation.objects.count()
+
+    demo_seminar()
+
+    assert Annotation.objects.count() == count

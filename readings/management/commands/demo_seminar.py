@@ -321,7 +321,8 @@ def write_note(note, span, seminar, users, rendered) -> int:
     """The note and its replies, each made only if missing (edited ones are left as they are); how many were made."""
     passage, start, end = span
     author = users[note.author]
-    annotation = Annotation.objects.filter(author=author, passage=passage, start=start, end=end, parent=None).first()
+    # Found by its quote, not its offsets, which a correction to the passage's text may move.
+    annotation = Annotation.objects.filter(author=author, passage=passage, quote=note.quote, parent=None).first()
     made = 0
     if annotation is None:
         annotation = Annotation(
