@@ -14,6 +14,7 @@ from ..models import (
     Annotation,
     AnnotationRevision,
 )
+from ..notifications import notify_about
 from .reading import get_passage, render_passage
 from .render import render_page
 
@@ -36,6 +37,7 @@ def passage_annotations(request, slug, section_key, ordinal):
             annotation.render_markdown()
             with transaction.atomic():
                 annotation.save()
+                notify_about(annotation)
             if not request.htmx:
                 return redirect(annotation.get_absolute_url())
             form = None
@@ -141,4 +143,5 @@ def annotation_reply(request, pk):
     reply.render_markdown()  # before the write lock, as for an annotation
     with transaction.atomic():
         reply.save()
+        notify_about(reply)
     return annotation_done(request, parent)
