@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import ANNOTATION_MAX_LENGTH, TOO_LONG, Annotation, Paper, Seminar, Stance, Theme
+from .models import ANNOTATION_MAX_LENGTH, TOO_LONG, Annotation, Paper, ReaderSettings, Seminar, Stance, Theme
 from .search import QUERY_MAX_LENGTH
 
 
@@ -155,3 +155,14 @@ class AnnotationEditForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = annotation_body("Reply (Markdown)", rows=2, required="A reply needs some text.")
+
+
+class ReaderSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReaderSettings
+        fields = ["email_notifications"]
+        labels = {"email_notifications": "Also send me my notifications by email"}
+        help_texts = {
+            "email_notifications": "At most one email per round, with everything new since the last; "
+            "sent to the address on your account."
+        }

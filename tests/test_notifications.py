@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from readings.models import Annotation, Membership, Notification
+from readings.models import Annotation, Membership, Notification, ReaderSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,115 @@ def test_inactive_accounts_are_not_told(client, instructor, student, official_pa
     get_user_model().objects.filter(pk=student.pk).update(is_active=False)
     annotate(client, instructor, official_passage)
     assert told(student) == []
+
+
+@pytest.fixture
+def instructor_notes(instructor, student, seminar, official_passage):
+    """25 notes by the instructor, each notifying the student (and the classmate, if there is one)."""
+    from readings.notifications import notify_about
+
+    notes = []
+    for i in range(25):
+        note = Annotation.objects.create(
+            passage=official_passage, author=instructor, body=f"Note {i}.", visibility="seminar", seminar=seminar
+        )
+        notify_about(note)
+        notes.append(note)
+    return notes
+
+
+def test_the_list_needs_sign_in(client):
+    assert client.get("/notifications/")["Location"].startswith("/accounts/login/?next=/notifications/")
+
+
+def test_the_list_is_paginated_newest_first(client, student, instructor_notes):
+    client.force_login(student)
+    first = client.get("/notifications/").content.decode()
+    assert "Note 24." in first and "Note 5." in first and "Note 4." not in first
+    assert first.index("Note 24.") < first.index("Note 23.")
+    assert "instructor</strong>" in first and "(instructor) wrote a note for Spring seminar" in first
+    second = client.get("/notifications/?page=2").content.decode()
+    assert "Note 4." in second and "Note 0." in second and "Note 5." not in second
+    assert client.get("/notifications/?page=99").status_code == 200  # the last page
+    assert client.get("/notifications/?page=x").status_code == 200  # the first
+
+
+def test_the_list_shows_the_quote_the_reply_and_a_link(client, student, classmate, official_passage):
+    client.force_login(student)
+    client.post(
+        annotations_url(official_passage),
+        {"body": "Mine.", "quote": "passage 1", "visibility": "seminar"},
+    )
+    note = Annotation.objects.get(author=student)
+    answer = reply(client, classmate, note, body="I *disagree* <b>here</b>.")
+    client.force_login(student)
+    page = client.get("/notifications/").content.decode()
+    assert "replied to your note" in page and "passage 1" in page
+    assert "I *disagree* &lt;b&gt;here&lt;/b&gt;." in page
+    notification = Notification.objects.get(recipient=student)
+    assert f'href="/notifications/{notification.pk}/open/"' in page
+    response = client.get(f"/notifications/{notification.pk}/open/")
+    assert response["Location"] == answer.get_absolute_url()
+    assert response["Location"].endswith(f"/annotations/#annotation-{answer.pk}")
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_others_notifications_are_not_found(client, student, classmate, instructor_notes):
+    theirs = Notification.objects.filter(recipient=student).first()
+    client.force_login(classmate)
+    assert client.get(f"/notifications/{theirs.pk}/open/").status_code == 404
+    assert client.post(f"/notifications/{theirs.pk}/read/").status_code == 404
+    client.post("/notifications/read/")
+    assert Notification.objects.filter(recipient=student).unread().count() == 25
+    assert client.get("/notifications/999999/open/").status_code == 404
+
+
+def test_mark_one_read(client, student, instructor_notes):
+    client.force_login(student)
+    notification = Notification.objects.filter(recipient=student).first()
+    response = client.post(f"/notifications/{notification.pk}/read/", {"next": "/notifications/?page=2"})
+    assert response["Location"] == "/notifications/?page=2"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert Notification.objects.filter(recipient=student).unread().count() == 24
+    assert client.get(f"/notifications/{notification.pk}/read/").status_code == 405
+
+
+def test_mark_read_goes_back_only_to_the_list(client, student, instructor_notes):
+    client.force_login(student)
+    notification = Notification.objects.filter(recipient=student).first()
+    for elsewhere in ["https://evil.example/", "//evil.example/notifications/", "/admin/"]:
+        response = client.post(f"/notifications/{notification.pk}/read/", {"next": elsewhere})
+        assert response["Location"] == "/notifications/"
+
+
+def test_mark_all_read(client, student, classmate, instructor_notes):
+    client.force_login(student)
+    assert "Mark all read" in client.get("/notifications/").content.decode()
+    assert client.post("/notifications/read/").status_code == 302
+    assert Notification.objects.filter(recipient=student).unread().count() == 0
+    assert Notification.objects.filter(recipient=classmate).unread().count() == 25
+    assert "Mark all read" not in client.get("/notifications/").content.decode()
+
+
+def test_a_note_hidden_since_drops_out_of_the_list(client, student, instructor_notes):
+    Annotation.objects.filter(pk=instructor_notes[-1].pk).update(is_hidden=True)
+    client.force_login(student)
+    page = client.get("/notifications/").content.decode()
+    assert "Note 24." not in page and "Note 23." in page
+
+
+def test_settings_need_sign_in(client):
+    assert client.get("/settings/")["Location"].startswith("/accounts/login/")
+
+
+def test_email_is_off_until_the_reader_opts_in(client, student):
+    client.force_login(student)
+    page = client.get("/settings/").content.decode()
+    assert 'name="email_notifications"' in page and "checked" not in page
+    assert client.post("/settings/", {"email_notifications": "on"}).status_code == 200
+    assert ReaderSettings.objects.get(user=student).email_notifications is True
+    assert "checked" in client.get("/settings/").content.decode()
+    client.post("/settings/", {})
+    assert ReaderSettings.objects.get(user=student).email_notifications is False

@@ -11,6 +11,11 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def for_reader(self, user):
+        """A reader's notifications of what they may still see: a note hidden since, or in a seminar they
+        have left, drops out of their list and count (Annotation.objects.visible_to decides)."""
+        return self.filter(recipient=user, annotation__in=Annotation.objects.visible_to(user).values("pk"))
+
 
 class Notification(models.Model):
     class Kind(models.TextChoices):

@@ -1,6 +1,6 @@
 """Views of the reading room: library, papers, passages, themes, compare, search, annotations, terms, map."""
 
-from .accounts import LimitedPasswordResetView, sign_in_locked
+from .accounts import LimitedPasswordResetView, SignOutView, sign_in_locked
 from .annotations import (
     annotation_delete,
     annotation_done,
@@ -9,6 +9,14 @@ from .annotations import (
     check_still_writable,
     own_annotation,
     passage_annotations,
+)
+from .notifications import (
+    NOTIFICATIONS_PAGE_SIZE,
+    notification_list,
+    notification_open,
+    notification_read,
+    notification_read_all,
+    reader_settings,
 )
 from .reading import (
     CONTEXT_SIZE,
@@ -43,10 +51,12 @@ __all__ = [
     "HOME_THEMES",
     "KWIC_LINES_PER_SIDE",
     "LIST_PAGE_SIZE",
+    "NOTIFICATIONS_PAGE_SIZE",
     "TERMS_PER_SIDE",
     "TERM_MAX_LENGTH",
     "TERM_MAX_WORDS",
     "LimitedPasswordResetView",
+    "SignOutView",
     "annotation_context",
     "annotation_delete",
     "annotation_done",
@@ -58,6 +68,10 @@ __all__ = [
     "get_passage",
     "home",
     "neighbours",
+    "notification_list",
+    "notification_open",
+    "notification_read",
+    "notification_read_all",
     "own_annotation",
     "paper_detail",
     "paper_list",
@@ -66,6 +80,7 @@ __all__ = [
     "passage_counterpoints",
     "passage_detail",
     "passage_in_context",
+    "reader_settings",
     "render_page",
     "render_passage",
     "search",
