@@ -1,8 +1,9 @@
-"""Accounts: the sign-in lockout page and the rate-limited password reset."""
+"""Accounts: sign-out, the sign-in lockout page, the rate-limited password reset and reader settings."""
 
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import PasswordResetView
+from django.contrib.auth.views import LogoutView, PasswordResetView
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from .. import throttling
@@ -30,3 +31,12 @@ class LimitedPasswordResetView(PasswordResetView):
         response.status_code = 429
         response["Retry-After"] = str(minutes * 60)
         return response
+
+
+class SignOutView(LogoutView):
+    """Django's sign-out, by POST; a GET (a typed or bookmarked address) shows the button, not a 405."""
+
+    http_method_names = ["get", "head", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return TemplateResponse(request, "registration/logout.html")

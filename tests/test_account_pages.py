@@ -1,0 +1,125 @@
+"""The header every page carries (who is signed in, their seminars, notifications) and the account pages."""
+
+import pytest
+
+from readings.models import Notification
+from readings.notifications import notify_about
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["outsider", "student", "classmate", "instructor", "editor"]
+
+
+@pytest.fixture
+def people(student, classmate, outsider, instructor, editor):
+    return {
+        "student": student,
+        "classmate": classmate,
+        "outsider": outsider,
+        "instructor": instructor,
+        "editor": editor,
+    }
+
+
+def header(response):
+    html = response.content.decode()
+    return html[html.index("<header") : html.index("</header>")]
+
+
+def test_visitors_are_offered_sign_in_back_to_the_same_page(client, official_passage):
+    page = header(client.get("/papers/?page=1"))
+    assert 'href="/accounts/login/?next=/papers/%3Fpage%3D1"' in page
+    assert "Sign out" not in page and "Notifications" not in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_header_names_the_reader_their_seminars_and_sign_out(client, people, seminar, other_seminar, role):
+    user = people[role]
+    client.force_login(user)
+    page = header(client.get("/"))
+    assert user.username in page
+    assert "Sign in" not in page
+    assert 'action="/accounts/logout/"' in page and "csrfmiddlewaretoken" in page
+    assert "Notifications (0)" in page
+    seminars = {seminar.name: role in {"student", "classmate", "instructor"}, other_seminar.name: role == "outsider"}
+    assert {name: name in page for name in seminars} == seminars
+    assert 'href="/settings/"' in page and 'href="/accounts/password_change/"' in page
+
+
+def test_the_header_counts_unread_notifications_the_reader_may_still_see(
+    client, instructor, student, seminar, official_passage
+):
+    from readings.models import Annotation, Membership
+
+    for body in ["One.", "Two.", "Three."]:
+        note = Annotation.objects.create(
+            passage=official_passage, author=instructor, body=body, visibility="seminar", seminar=seminar
+        )
+        notify_about(note)
+    Notification.objects.filter(annotation=note).update(read_at=note.created)
+    client.force_login(student)
+    assert "Notifications (2)" in header(client.get("/"))
+    Membership.objects.filter(user=student).delete()  # left the seminar: its notes are no longer theirs to see
+    assert "Notifications (0)" in header(client.get("/"))
+
+
+def test_anonymous_pages_carry_no_session_or_csrf_cookie(client, official_passage):
+    response = client.get("/")
+    assert response.cookies == {}
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+def test_signing_out_by_get_shows_the_button(client, student):
+    client.force_login(student)
+    response = client.get("/accounts/logout/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<form method="post" action="/accounts/logout/"' in page and "csrfmiddlewaretoken" in page
+    assert "_auth_user_id" in client.session  # a GET signs nobody out
+
+
+def test_signing_out_by_post_signs_out(client, student):
+    client.force_login(student)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert "Sign in" in header(client.get("/"))
+
+
+def test_signing_out_needs_the_csrf_token(student):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(student)
+    assert client.post("/accounts/logout/").status_code == 403
+    assert "_auth_user_id" in client.session
+
+
+def test_the_logout_page_for_a_visitor_offers_sign_in(client):
+    response = client.get("/accounts/logout/")
+    assert response.status_code == 200
+    assert "You are not signed in" in response.content.decode()
+
+
+def test_sign_in_brings_the_reader_back(client, student, official_passage):
+    url = official_passage.get_absolute_url()
+    response = client.post("/accounts/login/", {"username": "student", "password": PASSWORD, "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+
+
+def test_password_change_pages_are_the_sites_own(client, student):
+    client.force_login(student)
+    page = client.get("/accounts/password_change/").content.decode()
+    assert "Change your password" in page and 'class="site-header"' in page
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "another-long-pass-99", "new_password2": "another-long-pass-99"},
+    )
+    assert response["Location"] == "/accounts/password_change/done/"
+    page = client.get("/accounts/password_change/done/").content.decode()
+    assert "Password changed" in page and 'class="site-header"' in page
+
+
+def test_password_change_needs_sign_in(client):
+    assert client.get("/accounts/password_change/")["Location"].startswith("/accounts/login/")
