@@ -267,6 +267,8 @@ def default_mailer(environ, debug: bool) -> dict:
 # Django 6.1's MAILERS replaces the EMAIL_BACKEND and EMAIL_HOST settings (deprecated); the
 # environment keeps the familiar names.
 MAILERS = {"default": default_mailer(os.environ, DEBUG)}
+# Where links in emails sent outside a request (manage.py send_notifications) point.
+READING_ROOM_SITE_URL = os.environ.get("READING_ROOM_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Soft Power Reading Room <noreply@localhost>")
 
 LOGGING = {

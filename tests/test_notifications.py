@@ -1,7 +1,10 @@
 """Notifications: who is told of a reply or an instructor's note, the list, marking read, the email digest."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 
 from readings.models import Annotation, Membership, Notification, ReaderSettings
 
@@ -209,3 +212,79 @@ def test_email_is_off_until_the_reader_opts_in(client, student):
     assert "checked" in client.get("/settings/").content.decode()
     client.post("/settings/", {})
     assert ReaderSettings.objects.get(user=student).email_notifications is False
+
+
+def opt_in(*users, email=True):
+    for user in users:
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
+        ReaderSettings.objects.update_or_create(user=user, defaults={"email_notifications": email})
+
+
+def send():
+    out = io.StringIO()
+    call_command("send_notifications", site_url="https://reading.example", stdout=out)
+    return out.getvalue()
+
+
+def test_one_email_per_reader_who_opted_in(mailoutbox, student, classmate, instructor, instructor_notes):
+    opt_in(student)
+    opt_in(classmate, email=False)
+    assert "Sent 1 email(s) telling of 25 notification(s)." in send()
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["student@example.org"]
+    assert message.subject == "25 new notifications in the Soft Power Reading Room"
+    first = Notification.objects.filter(recipient=student).first()
+    assert f"https://reading.example/notifications/{first.pk}/open/" in message.body
+    assert "Note 24." in message.body and "instructor (instructor) wrote a note for Spring seminar" in message.body
+    assert Notification.objects.filter(recipient=student, emailed_at__isnull=True).count() == 0
+    assert Notification.objects.filter(recipient=classmate, emailed_at__isnull=False).count() == 0
+
+
+def test_sending_again_sends_nothing_twice(mailoutbox, client, student, instructor, official_passage, seminar):
+    opt_in(student)
+    annotate(client, instructor, official_passage, body="First.")
+    send()
+    assert send().startswith("Sent 0 email(s)")
+    annotate(client, instructor, official_passage, body="Second.")
+    send()
+    assert len(mailoutbox) == 2
+    assert "First." in mailoutbox[0].body
+    assert "Second." in mailoutbox[1].body and "First." not in mailoutbox[1].body
+
+
+def test_a_round_sends_nothing_another_has_claimed(mailoutbox, student, instructor_notes):
+    from readings.notifications import claim_for_email
+
+    opt_in(student)
+    claimed = claim_for_email(student)  # another round, still sending
+    assert len(claimed) == 25
+    assert claim_for_email(student) == []
+    send()
+    assert mailoutbox == []
+
+
+def test_read_notifications_and_readers_without_an_address_get_no_email(
+    mailoutbox, student, classmate, instructor_notes
+):
+    opt_in(student, classmate)
+    Notification.objects.filter(recipient=student).update(read_at=instructor_notes[0].created)
+    classmate.email = ""
+    classmate.save(update_fields=["email"])
+    send()
+    assert mailoutbox == []
+
+
+def test_a_failed_send_is_tried_again_next_time(settings, student, instructor_notes):
+    opt_in(student)
+    # Nothing listens on port 1: the real SMTP backend is refused at once.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 2},
+        }
+    }
+    with pytest.raises(CommandError, match="1 email"):
+        call_command("send_notifications", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Notification.objects.filter(recipient=student, emailed_at__isnull=True).count() == 25
