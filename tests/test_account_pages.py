@@ -1,8 +1,10 @@
 """The header every page carries (who is signed in, their seminars, notifications) and the account pages."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from readings.models import Notification
+from readings.models import Membership, Notification
 from readings.notifications import notify_about
 from tests.conftest import PASSWORD
 
@@ -123,3 +125,36 @@ def test_password_change_pages_are_the_sites_own(client, student):
 
 def test_password_change_needs_sign_in(client):
     assert client.get("/accounts/password_change/")["Location"].startswith("/accounts/login/")
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def test_the_header_costs_two_queries_whatever_the_reader_has(
+    client, django_user_model, student, instructor, seminar, official_passage
+):
+    from readings.models import Annotation, Seminar
+    from tests.conftest import member
+
+    client.force_login(student)
+    client.get("/themes/")
+    few = queries_for(client, "/themes/")
+    for i in range(5):
+        member(django_user_model, Seminar.objects.create(slug=f"s{i}", name=f"Seminar {i}"), f"x{i}")
+        Membership.objects.create(seminar_id=Seminar.objects.get(slug=f"s{i}").pk, user=student)
+        note = Annotation.objects.create(
+            passage=official_passage, author=instructor, body=f"{i}", visibility="seminar", seminar=seminar
+        )
+        notify_about(note)
+    many = queries_for(client, "/themes/")
+    assert len(many) == len(few)
+    header = [sql for sql in many if "readings_notification" in sql or '"readings_seminar"' in sql]
+    assert len(header) == 2
+
+
+def test_anonymous_pages_ask_nothing_about_readers(client, official_passage):
+    sql = " ".join(queries_for(client, "/themes/"))
+    assert "readings_notification" not in sql and "readings_membership" not in sql

@@ -288,3 +288,39 @@ def test_a_failed_send_is_tried_again_next_time(settings, student, instructor_no
     with pytest.raises(CommandError, match="1 email"):
         call_command("send_notifications", stdout=io.StringIO(), stderr=io.StringIO())
     assert Notification.objects.filter(recipient=student, emailed_at__isnull=True).count() == 25
+
+
+def test_the_list_costs_the_same_queries_at_any_length(
+    client, django_user_model, student, instructor, seminar, official_passage
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from readings.notifications import notify_about
+
+    def notes(count):
+        for i in range(count):
+            note = Annotation.objects.create(
+                passage=official_passage, author=instructor, body=f"{i}", visibility="seminar", seminar=seminar
+            )
+            notify_about(note)
+            reply_ = Annotation.objects.create(
+                passage=official_passage,
+                author=instructor,
+                parent=note,
+                body="r",
+                visibility="seminar",
+                seminar=seminar,
+            )
+            Notification.objects.create(recipient=student, kind="reply", annotation=reply_)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/notifications/").status_code == 200
+        return len(queries)
+
+    client.force_login(student)
+    notes(1)
+    few = count()
+    notes(15)
+    assert count() == few <= 8
