@@ -324,3 +324,30 @@ def test_the_list_costs_the_same_queries_at_any_length(
     few = count()
     notes(15)
     assert count() == few <= 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rounds_running_at_once_email_each_notification_once(mailoutbox, student, classmate, instructor_notes):
+    import threading
+
+    from django.db import connection
+
+    opt_in(student, classmate)
+    rounds = 4
+    start = threading.Barrier(rounds)
+
+    def run():
+        start.wait()
+        try:
+            call_command("send_notifications", stdout=io.StringIO())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(rounds)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    told = sorted(line for message in mailoutbox for line in message.body.splitlines() if line.startswith("* "))
+    assert len(told) == 50  # 25 each for two readers, none twice
+    assert sorted(message.to[0] for message in mailoutbox) == ["classmate@example.org", "student@example.org"]
