@@ -351,3 +351,32 @@ def test_rounds_running_at_once_email_each_notification_once(mailoutbox, student
     told = sorted(line for message in mailoutbox for line in message.body.splitlines() if line.startswith("* "))
     assert len(told) == 50  # 25 each for two readers, none twice
     assert sorted(message.to[0] for message in mailoutbox) == ["classmate@example.org", "student@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("role", "count"), [("student", 1), ("classmate", 1), ("instructor", 0), ("outsider", 0), ("editor", 0)]
+)
+def test_each_role_sees_only_its_own_notifications(
+    client, student, classmate, instructor, outsider, editor, official_passage, role, count
+):
+    annotate(client, instructor, official_passage, body="Read this one first.")
+    people = {
+        "student": student,
+        "classmate": classmate,
+        "instructor": instructor,
+        "outsider": outsider,
+        "editor": editor,
+    }
+    client.force_login(people[role])
+    page = client.get("/notifications/").content.decode()
+    assert page.count('<li class="notification') == count
+    assert f"Notifications ({count})" in page
+
+
+def test_visitors_have_no_notifications_page(client, instructor_notes):
+    notification = Notification.objects.first()
+    for url in ["/notifications/", f"/notifications/{notification.pk}/open/", "/settings/"]:
+        assert client.get(url)["Location"].startswith("/accounts/login/")
+    assert client.post(f"/notifications/{notification.pk}/read/").status_code == 302
+    assert client.post("/notifications/read/").status_code == 302
+    assert Notification.objects.unread().count() == Notification.objects.count()
