@@ -158,3 +158,13 @@ def test_the_header_costs_two_queries_whatever_the_reader_has(
 def test_anonymous_pages_ask_nothing_about_readers(client, official_passage):
     sql = " ".join(queries_for(client, "/themes/"))
     assert "readings_notification" not in sql and "readings_membership" not in sql
+
+
+def test_cached_anonymous_pages_keep_their_own_header(client, contrast, student, settings):
+    settings.READING_ROOM_PAGE_CACHE = True
+    for url in ["/themes/", "/papers/", "/themes/"]:
+        page = header(client.get(url))
+        assert f"/accounts/login/?next={url}" in page and "student" not in page
+    client.force_login(student)
+    page = header(client.get("/themes/"))  # never the cached copy
+    assert "student" in page and "Sign in" not in page
