@@ -162,6 +162,7 @@ class ReaderSettingsForm(forms.ModelForm):
         model = ReaderSettings
         fields = ["email_notifications"]
         labels = {"email_notifications": "Also send me my notifications by email"}
+        widgets = {"email_notifications": forms.CheckboxInput(attrs={"aria-describedby": "email-help"})}
         help_texts = {
             "email_notifications": "At most one email per round, with everything new since the last; "
             "sent to the address on your account."
