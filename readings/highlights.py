@@ -6,6 +6,7 @@ from itertools import pairwise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .models import Annotation, ReaderSettings
 from .templatetags.readings_tags import CITATION_MARKER
 
 
@@ -78,3 +79,54 @@ def render_marked_text(text: str, spans: list[Span]) -> SafeString:
         if right in marker_ends:
             html.append("</sup>")
     return mark_safe("".join(html))
+
+
+def place_notes(text: str, notes) -> None:
+    """Number a paragraph's notes and find where each stands: `label`, `placed` (start, end) and `orphan`.
+
+    The numbers are the same on the page's marks and in the paragraph's thread: notes with a
+    quote, not deleted, in the order they were written.
+    """
+    number = 0
+    for note in notes:
+        note.label, note.placed, note.orphan = None, None, False
+        if note.deleted_at or note.parent_id or not note.quote:
+            continue
+        number += 1
+        note.label = number
+        note.placed = anchor(text, note.quote, note.start, note.end)
+        note.orphan = note.placed is None
+
+
+def highlight_passages(user, passages, where) -> bool:
+    """Give each passage the reader's view of it: `marked_text` (its text with highlights) and `note_count`.
+
+    One query for all the passages' notes, whatever their number (`where` narrows the notes to
+    the page's passages), plus one for the reader's settings. Visitors see no notes: nothing is
+    set, and their pages stay the same for every visitor (cacheable).
+
+    Returns whether the reader hides other people's highlights.
+    """
+    if not user.is_authenticated:
+        return False
+    hide_others = ReaderSettings.for_user(user).hide_others_highlights
+    notes = (
+        Annotation.objects.visible_to(user)
+        .filter(where, parent__isnull=True, deleted_at__isnull=True)
+        .only("passage_id", "author_id", "quote", "start", "end", "created", "deleted_at", "parent_id")
+        .order_by("created", "pk")
+    )
+    by_passage = {}
+    for note in notes:
+        by_passage.setdefault(note.passage_id, []).append(note)
+    for passage in passages:
+        found = by_passage.get(passage.pk, [])
+        place_notes(passage.text, found)
+        passage.note_count = len(found)
+        spans = [
+            Span(*note.placed, note.pk, note.author_id == user.pk, note.label)
+            for note in found
+            if note.placed and (note.author_id == user.pk or not hide_others)
+        ]
+        passage.marked_text = render_marked_text(passage.text, spans)
+    return hide_others

@@ -38,6 +38,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("notifications/read/", views.notification_read_all, name="notifications-read-all"),
     path("settings/", views.reader_settings, name="settings"),
+    path("reader/highlights/", views.highlights_setting, name="highlights-setting"),
     path("search/", views.search, name="search"),
     path("terms/", views.term_contrast, name="terms"),
     path("map/", views.theme_map, name="theme-map"),

@@ -7,6 +7,7 @@ from .annotations import (
     annotation_edit,
     annotation_reply,
     check_still_writable,
+    highlights_setting,
     own_annotation,
     passage_annotations,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "compare",
     "contrast_detail",
     "get_passage",
+    "highlights_setting",
     "home",
     "neighbours",
     "notification_list",

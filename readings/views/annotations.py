@@ -6,16 +6,19 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from ..forms import AnnotationEditForm, AnnotationForm, ReplyForm
+from ..forms import AnnotationEditForm, AnnotationForm, ReplyForm, share
 from ..models import (
     Annotation,
     AnnotationRevision,
+    ReaderSettings,
 )
 from ..notifications import notify_about
-from .reading import get_passage, render_passage
+from .reading import annotation_context, get_passage, render_passage
 from .render import render_page
 
 
@@ -32,12 +35,13 @@ def passage_annotations(request, slug, section_key, ordinal):
             annotation = form.save(commit=False)
             annotation.passage, annotation.author = passage, request.user
             annotation.start, annotation.end = form.cleaned_data["start"], form.cleaned_data["end"]
-            annotation.seminar = form.cleaned_data["seminar"]
+            share(annotation, form.cleaned_data["share_with"])
             # Rendering is the slow part of a save: done before the write lock is taken.
             annotation.render_markdown()
             with transaction.atomic():
                 annotation.save()
                 notify_about(annotation)
+                remember_share_with(request.user, annotation.seminar)
             if not request.htmx:
                 return redirect(annotation.get_absolute_url())
             form = None
@@ -48,10 +52,31 @@ def passage_annotations(request, slug, section_key, ordinal):
     return render_passage(request, passage, "annotations")
 
 
+@require_POST
+def highlights_setting(request):
+    """Show or hide other people's highlights, remembered for the reader; back to where they were."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied("Sign in to choose which highlights you see.")
+    hide = request.POST.get("hide_others") == "1"
+    with transaction.atomic():
+        ReaderSettings.objects.update_or_create(user=request.user, defaults={"hide_others_highlights": hide})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    return redirect(back)
+
+
+def remember_share_with(user, seminar):
+    """The writer's "Share with" choice becomes the default of their next note."""
+    ReaderSettings.objects.update_or_create(user=user, defaults={"share_with": seminar})
+
+
 def own_annotation(request, pk):
     """An annotation the reader wrote; others' annotations are not theirs to change (403)."""
     annotation = get_object_or_404(
-        Annotation.objects.visible_to(request.user).select_related("passage__paper", "passage__section"), pk=pk
+        Annotation.objects.visible_to(request.user).select_related("passage__paper", "passage__section"),
+        pk=pk,
+        deleted_at__isnull=True,
     )
     if annotation.author_id != request.user.pk:
         raise PermissionDenied("You can only change your own annotations.")
@@ -74,6 +99,16 @@ def annotation_done(request, annotation):
     return redirect(reverse("readings:passage-annotations", args=annotation.passage.url_args))
 
 
+def annotation_edited(request, annotation):
+    """After an edit: for htmx, that one note as its thread shows it (it replaces the edit form), else the page."""
+    if not request.htmx:
+        return annotation_done(request, annotation)
+    context = annotation_context(request, annotation.passage)
+    notes = [note for top in context["annotations"] for note in (top, *top.thread)]
+    context["annotation"] = next(note for note in notes if note.pk == annotation.pk)
+    return TemplateResponse(request, "readings/_annotation.html", context)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def annotation_edit(request, pk):
@@ -81,9 +116,13 @@ def annotation_edit(request, pk):
     check_still_writable(request, annotation)
     conflict = False
     if request.method == "POST":
-        form = AnnotationEditForm(request.POST)
+        form = AnnotationEditForm(request.POST, annotation=annotation, user=request.user)
         if form.is_valid():
             annotation.body = form.cleaned_data["body"]
+            fields = ["body", "body_html", "version", "updated"]
+            if "share_with" in form.cleaned_data:
+                share(annotation, form.cleaned_data["share_with"])
+                fields += ["visibility", "seminar"]
             # Rendering is the slow part of a save: done before the row is locked.
             annotation.render_markdown()
             with transaction.atomic():
@@ -96,12 +135,18 @@ def annotation_edit(request, pk):
                     )
                     annotation.version = current.version + 1
                     # Only what an edit changes: a moderator may have hidden the note since it was loaded.
-                    annotation.save(update_fields=["body", "body_html", "version", "updated"])
+                    annotation.save(update_fields=fields)
+                    # A reply is seen by exactly those who see what it answers.
+                    annotation.replies.update(visibility=annotation.visibility, seminar=annotation.seminar)
             if not conflict:
-                return annotation_done(request, annotation)
+                return annotation_edited(request, annotation)
             annotation = current
     else:
-        form = AnnotationEditForm(initial={"body": annotation.body, "version": annotation.version})
+        form = AnnotationEditForm(
+            initial={"body": annotation.body, "version": annotation.version, "share_with": annotation.seminar_id},
+            annotation=annotation,
+            user=request.user,
+        )
     context = {"annotation": annotation, "form": form, "conflict": conflict}
     status = 409 if conflict else (400 if request.method == "POST" else 200)
     return render_page(request, "readings/annotation_edit.html", "edit-form", context, status=status)
@@ -113,9 +158,18 @@ def annotation_delete(request, pk):
     annotation = own_annotation(request, pk)
     if request.method == "POST":
         with transaction.atomic():
-            annotation.delete()  # with its replies and revisions
+            if annotation.replies.exists():
+                # What others wrote in reply stays: the note keeps its place, without its words.
+                annotation.revisions.all().delete()
+                annotation.body, annotation.body_html, annotation.deleted_at = "", "", timezone.now()
+                annotation.save(update_fields=["body", "body_html", "deleted_at", "updated"])
+            else:
+                annotation.delete()  # with its revisions
+                # The last reply gone, a deleted note's empty place has nothing left to keep.
+                Annotation.objects.filter(pk=annotation.parent_id, deleted_at__isnull=False, replies=None).delete()
         return annotation_done(request, annotation)
-    return TemplateResponse(request, "readings/annotation_delete.html", {"annotation": annotation})
+    context = {"annotation": annotation, "replies": annotation.replies.count()}
+    return TemplateResponse(request, "readings/annotation_delete.html", context)
 
 
 @require_POST
@@ -124,6 +178,7 @@ def annotation_reply(request, pk):
         Annotation.objects.visible_to(request.user).select_related("passage__paper", "passage__section"),
         pk=pk,
         parent__isnull=True,
+        deleted_at__isnull=True,
     )
     if not request.user.has_perm("readings.add_annotation"):
         raise PermissionDenied("Only members of a seminar can reply.")

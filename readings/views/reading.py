@@ -1,7 +1,7 @@
 """Reading: the library, papers, passages and their fragments, themes and contrasts, compare, the theme map."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Prefetch
+from django.db.models import Count, Min, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -11,6 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from .. import charts, term_index
 from ..forms import AnnotationForm
+from ..highlights import highlight_passages, place_notes
 from ..models import (
     ANNOTATION_MAX_LENGTH,
     Annotation,
@@ -83,8 +84,11 @@ def paper_detail(request, slug):
             Prefetch("editorial_notes", queryset=EditorialNote.objects.order_by("ordinal"), to_attr="notes"),
         )
     )
-    sections = paper.sections.order_by("ordinal").prefetch_related(Prefetch("passages", queryset=passages))
+    sections = list(paper.sections.order_by("ordinal").prefetch_related(Prefetch("passages", queryset=passages)))
+    shown = [passage for section in sections for passage in section.passages.all()]
+    hide_others = highlight_passages(request.user, shown, Q(passage__paper=paper))
     context = {
+        "hide_others": hide_others,
         "paper": paper,
         "sections": sections,
         "paper_notes": paper.editorial_notes.filter(passage__isnull=True).order_by("ordinal"),
@@ -100,10 +104,15 @@ def get_passage(slug, section_key, ordinal):
 
 def passage_context(request, passage, **extra):
     """Everything the passage page shows; each fragment of it has a URL of its own."""
+    before = list(Passage.objects.before(passage, CONTEXT_SIZE))
+    after = list(Passage.objects.after(passage, CONTEXT_SIZE))
+    shown = [*before, passage, *after]
+    hide_others = highlight_passages(request.user, shown, Q(passage__in=[p.pk for p in shown]))
     return {
         "passage": passage,
-        "before": Passage.objects.before(passage, CONTEXT_SIZE),
-        "after": Passage.objects.after(passage, CONTEXT_SIZE),
+        "hide_others": hide_others,
+        "before": before,
+        "after": after,
         "notes": passage.editorial_notes.order_by("ordinal"),
         "themes": Theme.objects.published().filter(contrasts__passages=passage).distinct(),
         "citation": passage.citation(request.build_absolute_uri(passage.get_absolute_url())),
@@ -125,6 +134,7 @@ def annotation_context(request, passage, form=None):
         replies.setdefault(annotation.parent_id, []).append(annotation)
     for annotation in visible:
         annotation.thread = replies.get(annotation.pk, [])
+    place_notes(passage.text, replies.get(None, []))
     can_annotate = request.user.has_perm("readings.add_annotation")
     if form is None and can_annotate:
         initial = {k: request.GET[k] for k in ("quote", "start", "end") if k in request.GET}
@@ -159,7 +169,8 @@ def passage_in_context(request, slug, section_key, ordinal):
 @vary_on_headers("HX-Request")
 def section_detail(request, slug, section_key):
     section = get_object_or_404(Section.objects.select_related("paper"), paper__slug=slug, key=section_key)
-    passages = section.passages.select_related("paper", "section").order_by("ordinal")
+    passages = list(section.passages.select_related("paper", "section").order_by("ordinal"))
+    highlight_passages(request.user, passages, Q(passage__section=section))
     context = {"section": section, "paper": section.paper, "passages": passages}
     return render_page(request, "readings/section_detail.html", "section", context)
 
@@ -169,9 +180,9 @@ def section_detail(request, slug, section_key):
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme.objects.readable_by(request.user), slug=slug)
     contrasts = list(theme.contrasts_for_reading())
-    return TemplateResponse(
-        request, "readings/theme_detail.html", {"theme": theme, "contrasts": contrasts, "count": len(contrasts)}
-    )
+    hide_others = highlight_contrasts(request.user, contrasts)
+    context = {"theme": theme, "contrasts": contrasts, "count": len(contrasts), "hide_others": hide_others}
+    return TemplateResponse(request, "readings/theme_detail.html", context)
 
 
 @require_safe
@@ -183,9 +194,15 @@ def contrast_detail(request, slug, order):
     contrast = next((c for c in contrasts if c.order == order), None)
     if contrast is None:
         raise Http404("No such contrast in this theme.")
+    highlight_contrasts(request.user, [contrast])
     context = {"theme": theme, "contrasts": [contrast], "contrast": contrast, "count": len(contrasts), "single": True}
     context.update(neighbours(contrasts, contrast))
     return render_page(request, "readings/theme_detail.html", "contrast", context)
+
+
+def highlight_contrasts(user, contrasts):
+    shown = [use.passage for contrast in contrasts for use in contrast.contrast_passages.all()]
+    return highlight_passages(user, shown, Q(passage__in={p.pk for p in shown}))
 
 
 def neighbours(contrasts, contrast):
