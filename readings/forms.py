@@ -56,6 +56,36 @@ class SearchForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("stance", "paper", "theme") if self.cleaned_data[name]}
 
 
+class ShareWithField(forms.ModelChoiceField):
+    """Who sees a note: "Only me" (no seminar) or one of the seminars the writer is a member of now.
+
+    One control, so what a note is shared with cannot disagree with whether it is shared.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Seminar.objects.none(),
+            required=False,
+            empty_label="Only me",
+            label="Share with",
+            error_messages={
+                "invalid_choice": "You can share only with a seminar you are a member of now: "
+                "choose one of yours, or “Only me”."
+            },
+            **kwargs,
+        )
+
+
+def share_with_choices(field, user):
+    field.queryset = Seminar.objects.filter(memberships__user=user).order_by("name")
+
+
+def share(annotation, seminar):
+    """Set who sees the note from the "Share with" choice."""
+    annotation.seminar = seminar
+    annotation.visibility = Annotation.Visibility.SEMINAR if seminar else Annotation.Visibility.PRIVATE
+
+
 class AnnotationForm(forms.ModelForm):
     """A new annotation on a passage, optionally on a quoted span of it."""
 
@@ -63,14 +93,14 @@ class AnnotationForm(forms.ModelForm):
     # whose messages the form shows (a hidden field's own errors would not be seen).
     start = forms.IntegerField(required=False, widget=forms.HiddenInput)
     end = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    share_with = ShareWithField()
 
     class Meta:
         model = Annotation
-        fields = ["quote", "start", "end", "body", "visibility", "seminar"]
+        fields = ["quote", "start", "end", "body"]
         labels = {
             "quote": "Quoted span (optional)",
             "body": "Your annotation (Markdown)",
-            "visibility": "Who can see it",
         }
         widgets = {
             "quote": forms.Textarea(attrs={"rows": 2}),
@@ -84,26 +114,19 @@ class AnnotationForm(forms.ModelForm):
     def __init__(self, *args, user, passage, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.passage = user, passage
-        # The seminars the writer is a member of now: a seminar they have left is no longer a choice.
-        self.fields["seminar"].queryset = Seminar.objects.filter(memberships__user=user)
-        self.fields["seminar"].required = False
-        self.fields["seminar"].empty_label = "—"
-        self.fields["seminar"].error_messages["invalid_choice"] = (
-            "You can share only with a seminar you are a member of; choose one of yours, or keep it private."
-        )
+        share_with_choices(self.fields["share_with"], user)
+        if not self.is_bound:
+            # The last choice the writer made, if it is still one of their seminars.
+            remembered = ReaderSettings.for_user(user).share_with_id
+            if remembered and self.fields["share_with"].queryset.filter(pk=remembered).exists():
+                self.initial.setdefault("share_with", remembered)
+        if self.initial.get("quote"):
+            # Words were selected: the writer's next move is to write about them.
+            self.fields["body"].widget.attrs["autofocus"] = True
 
     def clean(self):
         data = super().clean()
         self.clean_span(data)
-        if data.get("visibility") == Annotation.Visibility.SEMINAR and not data.get("seminar"):
-            seminars = list(self.fields["seminar"].queryset[:2])
-            if not seminars:
-                raise ValidationError({"seminar": "You are not a member of any seminar: keep this annotation private."})
-            if len(seminars) != 1:
-                raise ValidationError({"seminar": "Choose the seminar to share this annotation with."})
-            data["seminar"] = seminars[0]
-        if data.get("visibility") == Annotation.Visibility.PRIVATE:
-            data["seminar"] = None
         return data
 
     def clean_span(self, data):
@@ -151,6 +174,15 @@ def annotation_body(label, rows, **error_messages):
 class AnnotationEditForm(forms.Form):
     body = annotation_body("Your annotation (Markdown)", rows=4)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    share_with = ShareWithField()
+
+    def __init__(self, *args, annotation, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if annotation.parent_id:
+            del self.fields["share_with"]  # a reply is seen by exactly those who see what it answers
+            self.fields["body"].label = "Your reply (Markdown)"
+        else:
+            share_with_choices(self.fields["share_with"], user)
 
 
 class ReplyForm(forms.Form):

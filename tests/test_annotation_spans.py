@@ -10,9 +10,7 @@ TEXT = "An Official Paper passage 1."  # official_passage's text, 28 characters
 
 
 def annotate(client, passage, **span):
-    return client.post(
-        f"{passage.get_absolute_url()}annotations/", {"body": "A note.", "visibility": "private", **span}
-    )
+    return client.post(f"{passage.get_absolute_url()}annotations/", {"body": "A note.", **span})
 
 
 @pytest.mark.parametrize(

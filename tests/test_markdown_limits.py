@@ -205,13 +205,13 @@ def note(student, official_passage):
 def test_an_annotation_at_the_limit_is_taken_and_one_over_it_refused(client, student, official_passage):
     client.force_login(student)
     url = annotations_url(official_passage)
-    refused = client.post(url, {"body": "x" * (ANNOTATION_MAX_LENGTH + 1), "visibility": "private"})
+    refused = client.post(url, {"body": "x" * (ANNOTATION_MAX_LENGTH + 1)})
     assert refused.status_code == 400
     assert (
         f"has {ANNOTATION_MAX_LENGTH + 1} characters; the limit is {ANNOTATION_MAX_LENGTH}" in refused.content.decode()
     )
     assert not Annotation.objects.exists()
-    assert client.post(url, {"body": "x" * ANNOTATION_MAX_LENGTH, "visibility": "private"}).status_code == 302
+    assert client.post(url, {"body": "x" * ANNOTATION_MAX_LENGTH}).status_code == 302
     assert len(Annotation.objects.get().body) == ANNOTATION_MAX_LENGTH
 
 
@@ -299,7 +299,7 @@ def test_annotating_editing_and_replying_render_before_the_transaction(client, s
     client.force_login(student)
     outside = len(connection.atomic_blocks)
     url = annotations_url(official_passage)
-    assert client.post(url, {"body": "A *note*.", "visibility": "private"}).status_code == 302
+    assert client.post(url, {"body": "A *note*."}).status_code == 302
     note = Annotation.objects.get()
     assert client.post(f"/annotations/{note.pk}/edit/", {"body": "An *edit*.", "version": 1}).status_code == 302
     assert client.post(f"/annotations/{note.pk}/reply/", {"body": "A *reply*."}).status_code == 302

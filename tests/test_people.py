@@ -46,16 +46,14 @@ def test_only_curators_preview_unpublished_themes(client, as_role, contrast, rol
 )
 def test_who_may_annotate(client, as_role, official_passage, role, status):
     as_role(role)
-    response = client.post(annotations_url(official_passage), {"body": "A note.", "visibility": "private"})
+    response = client.post(annotations_url(official_passage), {"body": "A note."})
     assert response.status_code == status
     assert Annotation.objects.count() == (0 if status == 403 else 1)
 
 
 def test_annotation_of_a_quoted_span_records_where_it_is(client, student, official_passage):
     client.force_login(student)
-    client.post(
-        annotations_url(official_passage), {"body": "Why *this*?", "quote": "Official Paper", "visibility": "private"}
-    )
+    client.post(annotations_url(official_passage), {"body": "Why *this*?", "quote": "Official Paper"})
     annotation = Annotation.objects.get()
     assert official_passage.text[annotation.start : annotation.end] == "Official Paper"
     assert annotation.body_html == "<p>Why <em>this</em>?</p>"
@@ -63,9 +61,7 @@ def test_annotation_of_a_quoted_span_records_where_it_is(client, student, offici
 
 def test_a_quote_that_is_not_in_the_passage_is_refused(client, student, official_passage):
     client.force_login(student)
-    response = client.post(
-        annotations_url(official_passage), {"body": "x", "quote": "not there", "visibility": "private"}
-    )
+    response = client.post(annotations_url(official_passage), {"body": "x", "quote": "not there"})
     assert response.status_code == 400
     assert "not in the passage" in response.content.decode()
     assert not Annotation.objects.exists()
@@ -73,9 +69,7 @@ def test_a_quote_that_is_not_in_the_passage_is_refused(client, student, official
 
 def test_sharing_goes_only_to_ones_own_seminar(client, student, other_seminar, official_passage):
     client.force_login(student)
-    response = client.post(
-        annotations_url(official_passage), {"body": "x", "visibility": "seminar", "seminar": other_seminar.pk}
-    )
+    response = client.post(annotations_url(official_passage), {"body": "x", "share_with": other_seminar.pk})
     assert response.status_code == 400
     assert not Annotation.objects.exists()
 
@@ -84,7 +78,7 @@ def test_shared_annotation_is_seen_by_the_seminar_and_nobody_else(
     client, student, classmate, outsider, seminar, official_passage
 ):
     client.force_login(student)
-    client.post(annotations_url(official_passage), {"body": "Compare Edney here.", "visibility": "seminar"})
+    client.post(annotations_url(official_passage), {"body": "Compare Edney here.", "share_with": seminar.pk})
     assert Annotation.objects.get().seminar == seminar
     client.force_login(classmate)
     assert "Compare Edney here." in client.get(annotations_url(official_passage)).content.decode()
@@ -168,7 +162,7 @@ def test_writes_need_the_csrf_token(student, official_passage):
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(student)
-    response = strict.post(annotations_url(official_passage), {"body": "x", "visibility": "private"})
+    response = strict.post(annotations_url(official_passage), {"body": "x"})
     assert response.status_code == 403
     assert not Annotation.objects.exists()
 

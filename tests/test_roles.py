@@ -174,9 +174,7 @@ def test_a_former_member_cannot_reply_in_the_seminar(client, student, left_note)
 
 def test_a_former_member_cannot_share_with_the_seminar_again(client, student, seminar, left_note, official_passage):
     client.force_login(student)
-    response = client.post(
-        annotations_url(official_passage), {"body": "Again.", "visibility": "seminar", "seminar": seminar.pk}
-    )
+    response = client.post(annotations_url(official_passage), {"body": "Again.", "share_with": seminar.pk})
     assert response.status_code == 400
     assert "You can share only with a seminar you are a member of" in response.content.decode()
     assert Annotation.objects.count() == 1
@@ -202,7 +200,7 @@ def test_leaving_every_seminar_ends_annotating(client, student, seminar, officia
     Membership.objects.filter(user=student).delete()
     client.force_login(student)
     assert 'class="annotation-form"' not in client.get(annotations_url(official_passage)).content.decode()
-    response = client.post(annotations_url(official_passage), {"body": "A note.", "visibility": "private"})
+    response = client.post(annotations_url(official_passage), {"body": "A note."})
     assert response.status_code == 403
     assert not Annotation.objects.exists()
 

@@ -136,7 +136,7 @@ def test_contrast_commentary_is_inert(client, contrast, payload):
 def test_annotation_body_is_inert(client, student, official_passage, payload):
     client.force_login(student)
     url = f"{official_passage.get_absolute_url()}annotations/"
-    assert client.post(url, {"body": f"Note.\n\n{payload}", "visibility": "private"}).status_code == 302
+    assert client.post(url, {"body": f"Note.\n\n{payload}"}).status_code == 302
     html = client.get(url).content.decode()
     assert problems(region(html, "annotation-body")) == []
     assert Annotation.objects.get().body.endswith(payload)  # the author's text itself is kept as written
