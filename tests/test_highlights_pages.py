@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from readings.models import Annotation, AnnotationRevision, Passage, ReaderSettings
+from readings.models import Annotation, AnnotationRevision, Membership, Passage, ReaderSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +217,67 @@ def test_an_edit_in_place_answers_with_that_one_note(client, official_passage, s
     assert html.lstrip().startswith(f'<article class="annotation" id="annotation-{annotation.pk}"')
     assert "Changed." in html and 'class="annotations"' not in html and "<html" not in html
     assert "Note 1" in html
+
+
+def annotate(client, passage, **data):
+    return client.post(f"{passage.get_absolute_url()}annotations/", {"body": "A note.", **data})
+
+
+def test_share_with_offers_only_me_and_the_writers_own_seminars(client, official_passage, outsider, student):
+    client.force_login(student)
+    form = client.get(f"{official_passage.get_absolute_url()}annotations/").content.decode()
+    options = re.findall(r"<option value=\"(\d*)\"[^>]*>([^<]+)</option>", form)
+    assert [name for _, name in options] == ["Only me", "Spring seminar"]
+    assert "Autumn seminar" not in form and 'name="visibility"' not in form
+
+
+def test_share_with_is_remembered_as_the_next_default(client, official_passage, student, seminar):
+    client.force_login(student)
+    assert annotate(client, official_passage, share_with=seminar.pk).status_code == 302
+    saved = Annotation.objects.get()
+    assert (saved.visibility, saved.seminar) == ("seminar", seminar)
+    assert ReaderSettings.objects.get(user=student).share_with == seminar
+    form = client.get(f"{official_passage.get_absolute_url()}annotations/").content.decode()
+    assert f'<option value="{seminar.pk}" selected>' in form
+    annotate(client, official_passage, share_with="")
+    assert Annotation.objects.latest("pk").visibility == "private"
+    assert ReaderSettings.objects.get(user=student).share_with is None
+
+
+def test_share_with_refuses_a_seminar_one_is_not_in(client, official_passage, student, other_seminar):
+    client.force_login(student)
+    response = annotate(client, official_passage, share_with=other_seminar.pk)
+    assert response.status_code == 400
+    assert "You can share only with a seminar you are a member of now" in response.content.decode()
+    response = annotate(client, official_passage, share_with="not-a-number")
+    assert response.status_code == 400
+    assert not Annotation.objects.exists()
+
+
+def test_share_with_refuses_a_seminar_one_has_left(client, official_passage, student, seminar, other_seminar):
+    client.force_login(student)
+    annotate(client, official_passage, share_with=seminar.pk)
+    Membership.objects.create(seminar=other_seminar, user=student, role="student")
+    student.memberships.filter(seminar=seminar).delete()
+    assert annotate(client, official_passage, share_with=seminar.pk).status_code == 400
+    # The remembered seminar is no longer offered: the form falls back to "Only me".
+    form = client.get(f"{official_passage.get_absolute_url()}annotations/").content.decode()
+    assert '<option value="" selected>Only me</option>' in form
+    assert f'<option value="{seminar.pk}"' not in form
+
+
+def test_the_author_can_change_who_sees_a_note_and_its_replies_follow(
+    client, official_passage, student, classmate, seminar
+):
+    parent = note(official_passage, student, "Official", seminar=seminar)
+    reply = note(official_passage, classmate, "", seminar=seminar, parent=parent)
+    client.force_login(student)
+    edit = client.get(f"/annotations/{parent.pk}/edit/").content.decode()
+    assert f'<option value="{seminar.pk}" selected>' in edit
+    response = client.post(f"/annotations/{parent.pk}/edit/", {"body": "Now mine.", "version": 1, "share_with": ""})
+    assert response.status_code == 302
+    parent.refresh_from_db()
+    reply.refresh_from_db()
+    assert (parent.visibility, parent.seminar, reply.visibility, reply.seminar) == ("private", None, "private", None)
+    client.force_login(classmate)
+    assert 'name="share_with"' not in client.get(f"/annotations/{reply.pk}/edit/").content.decode()
