@@ -53,3 +53,58 @@ def test_every_page_costs_the_same_few_queries_at_any_corpus_size(client, corpus
     large = {url: count(client, url, headers) for url, headers in PAGES}
     assert large == small
     assert {url: n for url, n in small.items() if n > 10} == {}
+
+
+SIGNED_IN_PAGES = [
+    ("/papers/edney-2015/", {}),
+    (PASSAGE, {}),
+    (f"{PASSAGE}annotations/", {}),
+    (f"{PASSAGE}annotations/", {"HX-Request": "true"}),
+    ("/papers/edney-2015/sections/national-security-regime-security-and-soft-power/", {"HX-Request": "true"}),
+    (f"/themes/{THEME}/", {}),
+    (f"/themes/{THEME}/contrasts/2/", {"HX-Request": "true"}),
+]
+
+
+def notes_on(paper_slug, authors, seminar, count):
+    """`count` notes spread over the paper's passages, each on the passage's first word, alternately private and shared."""
+    from readings.models import Annotation, Passage
+
+    passages = list(Passage.objects.filter(paper__slug=paper_slug).order_by("section__ordinal", "ordinal"))
+    notes = []
+    for i in range(count):
+        passage = passages[i % len(passages)]
+        word = passage.text.split()[0]
+        shared = i % 2 == 1
+        notes.append(
+            Annotation(
+                passage=passage,
+                author=authors[i % len(authors)],
+                quote=word,
+                start=0,
+                end=len(word),
+                body=f"Note {i}.",
+                body_html=f"<p>Note {i}.</p>",
+                visibility="seminar" if shared else "private",
+                seminar=seminar if shared else None,
+            )
+        )
+    Annotation.objects.bulk_create(notes)
+
+
+def test_highlights_cost_the_same_queries_at_any_corpus_size_and_any_number_of_notes(
+    client, corpus, student, classmate, seminar
+):
+    client.force_login(student)
+    notes_on("edney-2015", [student, classmate], seminar, 4)
+    small = {(url, bool(headers)): count(client, url, headers) for url, headers in SIGNED_IN_PAGES}
+    call_command("build_bench_corpus", papers=40, passages=400, themes=3, stdout=io.StringIO(), stderr=io.StringIO())
+    large = {(url, bool(headers)): count(client, url, headers) for url, headers in SIGNED_IN_PAGES}
+    notes_on("edney-2015", [student, classmate], seminar, 1000)
+    many = {(url, bool(headers)): count(client, url, headers) for url, headers in SIGNED_IN_PAGES}
+    assert large == small
+    assert many == small
+    assert {url: n for url, n in small.items() if n > 16} == {}
+    assert (
+        client.get("/papers/edney-2015/").content.count(b'<mark class="highlight') >= 20
+    )  # one per paragraph: identical spans share a mark

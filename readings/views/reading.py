@@ -86,6 +86,8 @@ def paper_detail(request, slug):
     )
     sections = list(paper.sections.order_by("ordinal").prefetch_related(Prefetch("passages", queryset=passages)))
     shown = [passage for section in sections for passage in section.passages.all()]
+    for passage in shown:
+        passage.paper = paper  # the notes count links to each passage: no query per passage for its paper
     hide_others = highlight_passages(request.user, shown, Q(passage__paper=paper))
     context = {
         "hide_others": hide_others,
