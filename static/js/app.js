@@ -9,17 +9,50 @@
     window.setTimeout(function () { region.textContent = message; }, 50);
   };
 
+  // A note to bring into view once its paragraph's thread has been swapped in (see the marks below).
+  var pendingNote = null;
+
+  var showNote = function (note) {
+    note.scrollIntoView({ block: "nearest" });
+    note.focus({ preventScroll: true });
+    announcer("Note " + (note.querySelector(".note-number") || { textContent: "" }).textContent + " shown");
+  };
+
   document.addEventListener("htmx:afterSettle", function (event) {
     // event.target, not detail.target: after an outerHTML swap the old target is gone.
     var target = event.target;
     if (!target) return;
+    if (pendingNote) {
+      var note = document.getElementById(pendingNote);
+      pendingNote = null;
+      if (note) { showNote(note); return; }
+    }
     // The swapped content says how it wants to be announced; focus it so keyboard and
-    // screen-reader users continue reading where the new content is.
+    // screen-reader users continue reading where the new content is. A form opened on
+    // selected words asks for the text box instead (autofocus): writing is the next step.
     var announced = target.matches("[data-announce]") ? target : target.querySelector("[data-announce]");
     if (!announced) return;
+    var first = target.querySelector("[autofocus]");
     if (!announced.hasAttribute("tabindex")) announced.setAttribute("tabindex", "-1");
-    announced.focus({ preventScroll: false });
-    announcer(announced.getAttribute("data-announce"));
+    (first || announced).focus({ preventScroll: false });
+    announcer(first ? "Annotate the selected words" : announced.getAttribute("data-announce"));
+  });
+
+  // Choosing a highlight opens its paragraph's thread, as the paragraph's notes count does,
+  // and brings the note of that mark into view (its article carries the mark's number).
+  document.addEventListener("click", function (event) {
+    var mark = event.target.closest("mark.highlight[data-annotations]");
+    if (!mark || (window.getSelection && !window.getSelection().isCollapsed)) return;
+    var id = "annotation-" + mark.getAttribute("data-annotations").split(" ")[0];
+    var note = document.getElementById(id);
+    if (note) { showNote(note); return; }
+    var holder = mark.closest("[data-annotate]");
+    if (!holder) return;
+    var url = holder.getAttribute("data-annotate");
+    for (var scope = holder; scope; scope = scope.parentElement) {
+      var count = scope.querySelector("a.notes-count[href='" + url + "']");
+      if (count) { pendingNote = id; count.click(); return; }
+    }
   });
 
   document.addEventListener("click", function (event) {
@@ -56,6 +89,8 @@
     return characters(range.toString());
   };
 
+  var offered = null;
+
   var offerAnnotation = function () {
     var selection = window.getSelection();
     if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
@@ -71,27 +106,44 @@
     var from = offsetWithin(text, range.startContainer, range.startOffset);
     var params = new URLSearchParams({ quote: quote, start: String(from), end: String(from + characters(quote)) });
     var url = holder.getAttribute("data-annotate") + "?" + params.toString();
+    // Selection events come in bursts (a touch handle dragged, a mouse released): offer once per span.
+    if (offered === url && selectionAction && selectionAction.isConnected) return;
+    offered = url;
 
     clearSelectionAction();
     selectionAction = document.createElement("p");
     selectionAction.className = "selection-action";
     var link = document.createElement("a");
-    link.href = url;
-    link.textContent = "Annotate the selected words";
-    var panel = holder.getAttribute("data-panel");
-    if (panel && window.htmx && document.querySelector(panel)) {
-      link.setAttribute("hx-get", url);
-      link.setAttribute("hx-target", panel);
-      link.setAttribute("hx-swap", panel.indexOf("#annotations-") === 0 ? "outerHTML" : "innerHTML");
+    // Signed-in pages carry the CSRF header on <body>; a visitor is offered the way in, and back.
+    var signedIn = document.body.hasAttribute("hx-headers");
+    if (!signedIn) {
+      link.href = holder.getAttribute("data-signin") || "/accounts/login/";
+      link.textContent = "Sign in to annotate";
+    } else {
+      link.href = url;
+      link.textContent = "Annotate the selected words";
+      var panel = holder.getAttribute("data-panel");
+      if (panel && window.htmx && document.querySelector(panel)) {
+        link.setAttribute("hx-get", url);
+        link.setAttribute("hx-target", panel);
+        link.setAttribute("hx-swap", panel.indexOf("#annotations-") === 0 ? "outerHTML" : "innerHTML");
+      }
     }
     selectionAction.appendChild(link);
     holder.insertAdjacentElement("afterend", selectionAction);
     if (window.htmx) window.htmx.process(selectionAction);
-    link.addEventListener("click", function () { window.setTimeout(clearSelectionAction, 0); });
+    link.addEventListener("click", function () { window.setTimeout(clearSelectionAction, 0); offered = null; });
   };
 
   document.addEventListener("mouseup", function () { window.setTimeout(offerAnnotation, 0); });
   document.addEventListener("keyup", function (event) { if (event.shiftKey) offerAnnotation(); });
+  // Touch screens select with handles and long presses, not mouse events: follow the selection
+  // itself, once it has settled.
+  var settling = null;
+  document.addEventListener("selectionchange", function () {
+    window.clearTimeout(settling);
+    settling = window.setTimeout(offerAnnotation, 300);
+  });
 
   // Back and forward must show the page the address names. htmx reloads it on a history miss,
   // but Chrome can also bring back a page from its back-forward cache as it was left, and an

@@ -231,7 +231,7 @@ def test_a_seminar_end_to_end(new_page, people, screenshot):
     form.get_by_label("Your annotation (Markdown)").fill(
         "The *platforms* here are the state's own: compare the official count."
     )
-    form.get_by_label("Who can see it").select_option(label="My seminar")
+    form.get_by_label("Share with").select_option(label="Spring reading seminar")
     # Not the screenshot fixture: its caret hiding leaves style="" on the form's inputs, which
     # htmx's settle then copies onto the swapped-in form, and the strict CSP reports that.
     figure.screenshot(path=str(SCREENSHOTS / "seminar-annotation-form-prefilled.png"), caret="initial")
