@@ -154,7 +154,7 @@ def every_page(client, contrast, official_passage, student):
 
 
 # Answers POST only: it has no page to fetch.
-POST_ONLY = {"annotation-reply", "notification-read", "notifications-read-all"}
+POST_ONLY = {"annotation-reply", "notification-read", "notifications-read-all", "highlights-setting"}
 # Not pages: they do their work and redirect (tests/test_notifications.py).
 REDIRECTS = {"notification-open"}
 

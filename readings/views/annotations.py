@@ -105,7 +105,9 @@ def annotation_edited(request, annotation):
         return annotation_done(request, annotation)
     context = annotation_context(request, annotation.passage)
     notes = [note for top in context["annotations"] for note in (top, *top.thread)]
-    context["annotation"] = next(note for note in notes if note.pk == annotation.pk)
+    context["annotation"] = next((note for note in notes if note.pk == annotation.pk), None)
+    if context["annotation"] is None:  # hidden by a moderator meanwhile: show the thread as it is
+        return annotation_done(request, annotation)
     return TemplateResponse(request, "readings/_annotation.html", context)
 
 
