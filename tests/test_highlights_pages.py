@@ -279,5 +279,6 @@ def test_the_author_can_change_who_sees_a_note_and_its_replies_follow(
     parent.refresh_from_db()
     reply.refresh_from_db()
     assert (parent.visibility, parent.seminar, reply.visibility, reply.seminar) == ("private", None, "private", None)
+    assert ReaderSettings.objects.get(user=student).share_with is None
     client.force_login(classmate)
     assert 'name="share_with"' not in client.get(f"/annotations/{reply.pk}/edit/").content.decode()

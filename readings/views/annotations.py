@@ -140,6 +140,8 @@ def annotation_edit(request, pk):
                     annotation.save(update_fields=fields)
                     # A reply is seen by exactly those who see what it answers.
                     annotation.replies.update(visibility=annotation.visibility, seminar=annotation.seminar)
+                    if "share_with" in form.cleaned_data:
+                        remember_share_with(request.user, annotation.seminar)
             if not conflict:
                 return annotation_edited(request, annotation)
             annotation = current

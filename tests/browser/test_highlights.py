@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import expect
 
-from readings.models import Annotation, Membership, Passage, Role, Seminar
+from readings.models import Annotation, ContrastPassage, Membership, Passage, Role, Seminar
 
 from .conftest import DESKTOP, PHONE, open_page
 from .test_accessibility import axe_violations, describe, duplicate_ids
@@ -17,6 +17,7 @@ from .test_accessibility import axe_violations, describe, duplicate_ids
 pytestmark = pytest.mark.browser
 
 PAPER = "/papers/edney-2015/"
+THEME = "what-is-cultural-soft-power"
 WORDS = "regime security"
 
 
@@ -121,22 +122,25 @@ def test_select_on_a_paper_page_and_annotate_beside_the_paragraph(signed_in, peo
     expect(page.locator(f"#annotation-{note.pk} .note-number")).to_have_text("1")
 
 
-def test_the_highlighted_paper_page_has_no_accessibility_violation(browser, site, people, axe_source, screenshot):
-    passage = first_passage_with(WORDS)
-    start = passage.text.index(WORDS)
-    Annotation.objects.create(
-        passage=passage, author=people["sam"], quote=WORDS, start=start, end=start + len(WORDS), body="Mine."
+def highlight(passage, words, author, **shared):
+    start = passage.text.index(words)
+    return Annotation.objects.create(
+        passage=passage, author=author, quote=words, start=start, end=start + len(words), body="A note.", **shared
     )
-    Annotation.objects.create(
-        passage=passage,
-        author=people["cleo"],
-        quote=WORDS[:6],
-        start=start,
-        end=start + 6,
-        body="Hers.",
-        visibility="seminar",
-        seminar=people["seminar"],
-    )
+
+
+@pytest.mark.parametrize("where", ["paper", "passage", "theme"])
+def test_highlighted_pages_have_no_accessibility_violation(browser, site, people, axe_source, screenshot, where):
+    if where == "theme":
+        use = ContrastPassage.objects.select_related("passage__paper", "passage__section", "contrast__theme").filter(
+            contrast__theme__slug=THEME, contrast__order=1
+        )[0]
+        passage = use.passage
+        words = passage.text.split()[0]
+    else:
+        passage, words = first_passage_with(WORDS), WORDS
+    highlight(passage, words, people["sam"])
+    highlight(passage, words[:3], people["cleo"], visibility="seminar", seminar=people["seminar"])
     client = Client()
     client.force_login(people["sam"])
     context, page = open_page(browser, base_url=site, bypass_csp=True, **DESKTOP)
@@ -151,13 +155,24 @@ def test_the_highlighted_paper_page_has_no_accessibility_violation(browser, site
         ]
     )
     try:
-        page.goto(PAPER)
-        holder = page.locator(f"#p-{passage.anchor}")
-        holder.locator(".notes-count").click()
-        expect(page.locator(f"#panel-p{passage.pk} .annotation")).to_have_count(2)
-        screenshot(holder, "highlights-thread-open")
+        url = {"paper": PAPER, "passage": passage.get_absolute_url(), "theme": f"/themes/{THEME}/"}[where]
+        page.goto(url)
+        expect(page.locator("mark.highlight").first).to_be_visible()
+        if where == "paper":
+            holder = page.locator(f"#p-{passage.anchor}")
+            holder.locator(".notes-count").click()
+            expect(page.locator(f"#panel-p{passage.pk} .annotation")).to_have_count(2)
+            screenshot(holder, "highlights-thread-open")
+        elif where == "theme":
+            figure = page.locator(f"#c1-p{passage.pk}")
+            figure.locator(".notes-count").click()
+            expect(figure.locator(".passage-panel .annotation")).to_have_count(2)
+            screenshot(figure, "highlights-theme-thread-open")
+        else:
+            screenshot(page.locator(".passage-page"), "highlights-passage-page")
         violations = axe_violations(page, axe_source)
         assert violations == [], describe(violations)
+        assert duplicate_ids(page) == []
     finally:
         context.close()
 
