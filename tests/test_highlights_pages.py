@@ -141,6 +141,8 @@ def test_a_quote_cannot_inject_markup_into_the_page(client, official_passage, st
         html = page(client, student, url)
         assert "<script>alert" not in html
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    marked = page(client, student, official_passage.paper.get_absolute_url())
+    assert 'data-label="1">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</mark>' in marked
 
 
 def test_deleting_a_note_with_replies_keeps_the_thread(client, official_passage, student, classmate, seminar):
@@ -174,6 +176,7 @@ def test_a_deleted_note_cannot_be_edited_deleted_again_or_replied_to(client, off
     note(official_passage, student, "", seminar=seminar, parent=parent)
     client.force_login(student)
     client.post(f"/annotations/{parent.pk}/delete/")
+    assert Annotation.objects.filter(pk=parent.pk, deleted_at__isnull=False).exists()
     assert client.get(f"/annotations/{parent.pk}/edit/").status_code == 404
     assert client.post(f"/annotations/{parent.pk}/delete/").status_code == 404
     assert client.post(f"/annotations/{parent.pk}/reply/", {"body": "Hm."}).status_code == 404
@@ -184,6 +187,7 @@ def test_the_last_reply_deleted_takes_the_empty_note_with_it(client, official_pa
     reply = note(official_passage, classmate, "", seminar=seminar, parent=parent)
     client.force_login(student)
     client.post(f"/annotations/{parent.pk}/delete/")
+    assert Annotation.objects.count() == 2
     client.force_login(classmate)
     client.post(f"/annotations/{reply.pk}/delete/")
     assert not Annotation.objects.exists()
@@ -197,7 +201,7 @@ def test_replies_are_edited_and_deleted_by_their_authors_only(client, official_p
     assert client.post(f"/annotations/{reply.pk}/delete/").status_code == 403
     client.force_login(classmate)
     thread = page(client, None, f"{official_passage.get_absolute_url()}annotations/")
-    assert f'href="/annotations/{reply.pk}/edit/"' in thread
+    assert f'hx-get="/annotations/{reply.pk}/edit/" hx-target="#annotation-{reply.pk}"' in thread
     response = client.post(f"/annotations/{reply.pk}/edit/", {"body": "Second thought.", "version": 1})
     assert response.status_code == 302
     reply.refresh_from_db()
