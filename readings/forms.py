@@ -1,9 +1,22 @@
 """Forms of the reading room: the search form's GET parameters, cleaned leniently."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import ANNOTATION_MAX_LENGTH, TOO_LONG, Annotation, Paper, ReaderSettings, Seminar, Stance, Theme
+from .models import (
+    ANNOTATION_MAX_LENGTH,
+    TAG_MAX_LENGTH,
+    TAGS_PER_ANNOTATION,
+    TOO_LONG,
+    Annotation,
+    Paper,
+    ReaderSettings,
+    Seminar,
+    Stance,
+    Theme,
+)
 from .search import QUERY_MAX_LENGTH
 
 
@@ -86,6 +99,58 @@ def share(annotation, seminar):
     annotation.visibility = Annotation.Visibility.SEMINAR if seminar else Annotation.Visibility.PRIVATE
 
 
+TAG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Enough for ten of the longest tags with a separator each: longer input is refused, not parsed.
+TAGS_INPUT_MAX_LENGTH = TAGS_PER_ANNOTATION * (TAG_MAX_LENGTH + 2)
+
+
+class TagsField(forms.CharField):
+    """Tags typed as words separated by spaces or commas; cleaned to a sorted list of distinct tags.
+
+    A tag is lower case letters, digits and hyphens (``soft-power``, ``2015``); what is typed is
+    lowered first, so ``Soft-Power`` is ``soft-power``. Letters are ASCII only: a tag is also a
+    URL parameter and a CSV cell, and one spelling per tag keeps the filters simple.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Tags")
+        kwargs.setdefault(
+            "help_text",
+            f"Words separated by spaces or commas, such as “confucius-institutes, framing”: at most "
+            f"{TAGS_PER_ANNOTATION}, each up to {TAG_MAX_LENGTH} letters, digits or hyphens.",
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"maxlength": TAGS_INPUT_MAX_LENGTH, "autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"}
+        )
+
+    def prepare_value(self, value):
+        return " ".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if len(value) > TAGS_INPUT_MAX_LENGTH:
+            raise ValidationError(
+                f"Too many tags: at most {TAGS_PER_ANNOTATION}, each up to {TAG_MAX_LENGTH} characters."
+            )
+        words = value.lower().replace(",", " ").split()
+        too_long = [word for word in words if len(word) > TAG_MAX_LENGTH]
+        if too_long:
+            raise ValidationError(
+                f"A tag can be at most {TAG_MAX_LENGTH} characters long: “{too_long[0][:60]}” is not."
+            )
+        bad = [word for word in words if not TAG_PATTERN.fullmatch(word)]
+        if bad:
+            raise ValidationError(
+                f"“{bad[0]}” is not a tag: use letters a to z, digits and single hyphens between them."
+            )
+        tags = sorted(set(words))
+        if len(tags) > TAGS_PER_ANNOTATION:
+            raise ValidationError(f"Too many tags: at most {TAGS_PER_ANNOTATION}, and this has {len(tags)}.")
+        return tags
+
+
 class AnnotationForm(forms.ModelForm):
     """A new annotation on a passage, optionally on a quoted span of it."""
 
@@ -94,6 +159,8 @@ class AnnotationForm(forms.ModelForm):
     start = forms.IntegerField(required=False, widget=forms.HiddenInput)
     end = forms.IntegerField(required=False, widget=forms.HiddenInput)
     share_with = ShareWithField()
+    # Not in Meta.fields: the view saves the tags itself, in the annotation's transaction.
+    tags = TagsField()
 
     class Meta:
         model = Annotation
@@ -173,6 +240,7 @@ def annotation_body(label, rows, **error_messages):
 
 class AnnotationEditForm(forms.Form):
     body = annotation_body("Your annotation (Markdown)", rows=4)
+    tags = TagsField()
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     share_with = ShareWithField()
 
@@ -199,3 +267,52 @@ class ReaderSettingsForm(forms.ModelForm):
             "email_notifications": "At most one email per round, with everything new since the last; "
             "sent to the address on your account."
         }
+
+
+NOTEBOOK_QUERY_MAX_LENGTH = 200
+
+
+class WorkspaceFilterForm(forms.Form):
+    """The filters of the notebook and of a seminar's stream, as GET parameters.
+
+    Choices are the values there is something to find under; an unknown or stale value reads
+    as no filter, as on the search page, so a hand-edited URL still lists notes.
+    """
+
+    member = OptionalChoiceField(label="Member", required=False)
+    paper = OptionalChoiceField(label="Paper", required=False)
+    theme = OptionalChoiceField(label="Theme", required=False)
+    seminar = OptionalChoiceField(label="Seminar", required=False)
+    tag = OptionalChoiceField(label="Tag", required=False)
+    q = forms.CharField(
+        label="Search my notes",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": NOTEBOOK_QUERY_MAX_LENGTH}),
+    )
+
+    def __init__(self, data, *, members=None, papers, themes, seminars=None, tags, search=False):
+        super().__init__(data)
+        choices = {
+            "member": members,
+            "paper": [("", "All papers"), *((p.slug, p.display_title) for p in papers)],
+            "theme": [("", "All themes"), *((t.slug, t.title) for t in themes)],
+            "seminar": seminars,
+            "tag": [("", "All tags"), *((t.name, t.name) for t in tags)],
+        }
+        for name, options in choices.items():
+            if options is None:
+                del self.fields[name]
+            else:
+                self.fields[name].choices = options
+        if not search:
+            del self.fields["q"]
+
+    def clean_q(self):
+        # Cut, not refused: a search box should find what it can rather than answer with an error.
+        return self.cleaned_data["q"].replace("\x00", "")[:NOTEBOOK_QUERY_MAX_LENGTH]
+
+    def filters(self) -> dict[str, str]:
+        """The filters that are set and valid, by name."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value}

@@ -126,6 +126,13 @@ class Annotation(RenderedMarkdown):
     def get_absolute_url(self):
         return reverse("readings:passage-annotations", args=self.passage.url_args) + f"#annotation-{self.pk}"
 
+    def set_tags(self, names):
+        """File the annotation under exactly these tag names (cleaned by forms.TagsField), making new tags.
+
+        Call it inside the transaction that saves the annotation: a few short index lookups, no slow work.
+        """
+        self.tags.set([Tag.objects.get_or_create(name=name)[0] for name in names])
+
 
 class AnnotationRevision(models.Model):
     """The text an annotation had before an edit: edit history is kept, never overwritten."""

@@ -1,4 +1,5 @@
-"""Views of the reading room: library, papers, passages, themes, compare, search, annotations, terms, map."""
+"""Views of the reading room: library, papers, passages, themes, compare, search, annotations, terms, map,
+the notebook and the seminar stream."""
 
 from .accounts import LimitedPasswordResetView, SignOutView, sign_in_locked
 from .annotations import (
@@ -45,6 +46,7 @@ from .reading import (
 )
 from .render import render_page
 from .search import KWIC_LINES_PER_SIDE, TERM_MAX_LENGTH, TERM_MAX_WORDS, TERMS_PER_SIDE, search, term_contrast
+from .workspace import WORKSPACE_PAGE_SIZE, notebook, notebook_export, seminar_stream, seminar_stream_export
 
 __all__ = [
     "CONTEXT_SIZE",
@@ -56,6 +58,7 @@ __all__ = [
     "TERMS_PER_SIDE",
     "TERM_MAX_LENGTH",
     "TERM_MAX_WORDS",
+    "WORKSPACE_PAGE_SIZE",
     "LimitedPasswordResetView",
     "SignOutView",
     "annotation_context",
@@ -70,6 +73,8 @@ __all__ = [
     "highlights_setting",
     "home",
     "neighbours",
+    "notebook",
+    "notebook_export",
     "notification_list",
     "notification_open",
     "notification_read",
@@ -87,6 +92,8 @@ __all__ = [
     "render_passage",
     "search",
     "section_detail",
+    "seminar_stream",
+    "seminar_stream_export",
     "sign_in_locked",
     "term_contrast",
     "theme_detail",

@@ -40,6 +40,7 @@ def passage_annotations(request, slug, section_key, ordinal):
             annotation.render_markdown()
             with transaction.atomic():
                 annotation.save()
+                annotation.set_tags(form.cleaned_data["tags"])
                 notify_about(annotation)
                 remember_share_with(request.user, annotation.seminar)
             if not request.htmx:
@@ -138,6 +139,7 @@ def annotation_edit(request, pk):
                     annotation.version = current.version + 1
                     # Only what an edit changes: a moderator may have hidden the note since it was loaded.
                     annotation.save(update_fields=fields)
+                    annotation.set_tags(form.cleaned_data["tags"])
                     # A reply is seen by exactly those who see what it answers.
                     annotation.replies.update(visibility=annotation.visibility, seminar=annotation.seminar)
                     if "share_with" in form.cleaned_data:
@@ -146,8 +148,14 @@ def annotation_edit(request, pk):
                 return annotation_edited(request, annotation)
             annotation = current
     else:
+        tags = [tag.name for tag in annotation.tags.all()]
         form = AnnotationEditForm(
-            initial={"body": annotation.body, "version": annotation.version, "share_with": annotation.seminar_id},
+            initial={
+                "body": annotation.body,
+                "tags": tags,
+                "version": annotation.version,
+                "share_with": annotation.seminar_id,
+            },
             annotation=annotation,
             user=request.user,
         )
