@@ -300,3 +300,29 @@ def static_files_found_per_request():
 
     with override_settings(WHITENOISE_AUTOREFRESH=True):
         yield
+
+
+def make_note(author, passage, body="A note.", *, seminar=None, parent=None, tags=(), quote="", **fields):
+    """An annotation (or, with a parent, a reply) saved as the views save one: shared when a seminar is given."""
+    from readings.models import Annotation
+
+    if parent is not None:
+        seminar = parent.seminar
+    annotation = Annotation.objects.create(
+        passage=passage,
+        author=author,
+        parent=parent,
+        seminar=seminar,
+        visibility=Annotation.Visibility.SEMINAR if seminar else Annotation.Visibility.PRIVATE,
+        body=body,
+        quote=quote,
+        **fields,
+    )
+    annotation.set_tags(tags)
+    return annotation
+
+
+@pytest.fixture
+def note(db):
+    """make_note: an annotation or reply, with tags, as the views save one."""
+    return make_note
