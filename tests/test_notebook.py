@@ -53,7 +53,7 @@ def test_the_header_links_to_the_notebook_for_signed_in_readers_only(client, stu
 
 
 @pytest.mark.parametrize(
-    "who, mine",
+    ("who", "mine"),
     [
         ("student", {"student-shared", "student-private", "student-reply"}),
         ("classmate", {"classmate-shared", "classmate-private", "classmate-reply"}),
@@ -95,7 +95,7 @@ def test_hidden_and_withdrawn_notes_are_left_out(client, student, notes):
 
 
 @pytest.mark.parametrize(
-    "params, shown",
+    ("params", "shown"),
     [
         ({"paper": "official"}, {"student-shared", "student-reply"}),
         ({"paper": "critical"}, {"student-private"}),
@@ -137,7 +137,7 @@ def many_notes(note, student, official_passage):
 
 
 @pytest.mark.parametrize(
-    "page, first_shown",
+    ("page", "first_shown"),
     [
         ("1", f"note-{WORKSPACE_PAGE_SIZE + 2}"),
         ("2", "note-2"),

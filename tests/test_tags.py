@@ -18,7 +18,7 @@ def test_tags_are_words_lowered_sorted_and_deduplicated():
 
 
 @pytest.mark.parametrize(
-    "typed, message",
+    ("typed", "message"),
     [
         ("a" * 41, "at most 40 characters"),
         ("soft_power", "is not a tag"),
@@ -33,7 +33,9 @@ def test_tags_are_words_lowered_sorted_and_deduplicated():
 )
 def test_bad_tags_are_a_form_error_and_nothing_is_saved(client, student, official_passage, typed, message):
     client.force_login(student)
-    response = client.post(annotations_url(official_passage), {"body": "A note.", "visibility": "private", "tags": typed})
+    response = client.post(
+        annotations_url(official_passage), {"body": "A note.", "visibility": "private", "tags": typed}
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Annotation.objects.exists() and not Tag.objects.exists()
