@@ -148,3 +148,24 @@ def test_safe_markdown_still_renders(client, contrast):
     html = region(client.get(contrast.theme.get_absolute_url()).content.decode(), "commentary")
     assert "<strong>Bold</strong>" in html and "<em>em</em>" in html and "<code>code</code>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer nofollow">a link</a>' in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_annotation_body_is_inert_in_the_notebook_and_the_stream(
+    client, note, student, seminar, official_passage, payload
+):
+    note(student, official_passage, f"Note.\n\n{payload}", seminar=seminar, tags=["safe"])
+    client.force_login(student)
+    for url in ("/notebook/", "/seminars/spring/"):
+        assert problems(region(client.get(url).content.decode(), "annotation-body")) == [], url
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_hostile_tag_is_refused_and_its_echo_inert(client, student, official_passage, payload):
+    client.force_login(student)
+    url = f"{official_passage.get_absolute_url()}annotations/"
+    response = client.post(url, {"body": "Note.", "visibility": "private", "tags": payload})
+    assert response.status_code == 400
+    errors = re.findall(r'<span class="error" role="alert">(.*?)</span>', response.content.decode(), re.S)
+    assert errors and all(problems(error) == [] for error in errors)
+    assert not Annotation.objects.exists()
