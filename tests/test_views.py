@@ -7,7 +7,7 @@ from django.urls import resolve
 
 from readings import api_urls
 from readings import urls as readings_urls
-from readings.models import Annotation, Contrast, Paper, Section, Stance, Theme
+from readings.models import Annotation, Contrast, Membership, Paper, Section, Seminar, Stance, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +118,9 @@ def test_theme_list(client, contrast):
 def every_page(client, contrast, official_passage, student):
     """A URL for every page the reading room serves to GET, signed in as a reader with a note of their own."""
     note = Annotation.objects.create(passage=official_passage, author=student, body="Mine.")
+    # A seminar the reader teaches, for the exports only its instructors may download.
+    taught = Seminar.objects.create(slug="taught", name="Taught seminar")
+    Membership.objects.create(seminar=taught, user=student, role="instructor")
     client.force_login(student)
     passage = official_passage.get_absolute_url()
     return [
@@ -150,6 +153,12 @@ def every_page(client, contrast, official_passage, student):
         "/accounts/login/",
         "/notifications/",
         "/settings/",
+        "/notebook/",
+        "/notebook/export.csv",
+        "/notebook/export.md",
+        "/seminars/spring/",
+        "/seminars/taught/export.csv",
+        "/seminars/taught/export.md",
     ]
 
 
