@@ -81,3 +81,13 @@ def test_tags_link_to_the_notebook_for_my_notes_and_to_the_stream_for_the_semina
     html = client.get(annotations_url(official_passage)).content.decode()
     assert 'href="/notebook/?tag=mine"' in html
     assert 'href="/seminars/spring/?tag=theirs"' in html
+
+
+def test_a_replys_tags_link_by_the_replys_author(client, note, student, classmate, seminar, official_passage):
+    theirs = note(classmate, official_passage, "Theirs.", seminar=seminar)
+    note(student, official_passage, "My reply.", parent=theirs, tags=["mine"])
+    note(classmate, official_passage, "Their reply.", parent=theirs, tags=["theirs"])
+    client.force_login(student)
+    html = client.get(annotations_url(official_passage)).content.decode()
+    assert 'href="/notebook/?tag=mine"' in html
+    assert 'href="/seminars/spring/?tag=theirs"' in html

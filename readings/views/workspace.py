@@ -142,7 +142,7 @@ def stream_threads(request, seminar, filters):
         Annotation.objects.filter(parent=OuterRef("pk"), is_hidden=False).order_by("-created").values("created")[:1]
     )
     replies = (
-        Annotation.objects.filter(is_hidden=False)
+        Annotation.objects.visible_to(request.user)
         .for_display()
         .select_related("passage__paper", "passage__section")
         .prefetch_related("tags")
