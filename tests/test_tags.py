@@ -1,6 +1,8 @@
 """Tags: typed in a Tags field on the annotation and edit forms, kept as Tag rows, shown as links."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from readings.forms import TagsField
 from readings.models import Annotation, Tag
@@ -91,3 +93,22 @@ def test_a_replys_tags_link_by_the_replys_author(client, note, student, classmat
     html = client.get(annotations_url(official_passage)).content.decode()
     assert 'href="/notebook/?tag=mine"' in html
     assert 'href="/seminars/spring/?tag=theirs"' in html
+
+
+def test_tags_cost_one_query_for_all_the_notes_on_a_passage(client, note, student, seminar, official_passage):
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(annotations_url(official_passage)).status_code == 200
+        return len(captured)
+
+    def add(n):
+        for i in range(n):
+            parent = note(student, official_passage, f"n{i}", seminar=seminar, tags=[f"t{i}", "both"])
+            note(student, official_passage, "reply", parent=parent, tags=["r"])
+
+    client.force_login(student)
+    add(1)
+    count()  # the first request of a session reads what later ones find cached
+    few = count()
+    add(20)
+    assert count() == few

@@ -58,8 +58,10 @@ class AnnotationQuerySet(models.QuerySet):
         instructor = Membership.objects.filter(
             user=OuterRef("author_id"), seminar=OuterRef("seminar_id"), role=Role.INSTRUCTOR
         )
+        # Tags too: every note shown shows its tags, in one query for the whole list.
         return (
             self.select_related("author", "seminar")
+            .prefetch_related("tags")
             .annotate(by_instructor=Exists(instructor))
             .order_by("created", "pk")
         )

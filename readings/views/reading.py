@@ -130,7 +130,6 @@ def annotation_context(request, passage, form=None):
         .filter(passage=passage)
         .for_display()
         .with_write_access(request.user)
-        .prefetch_related("tags")
     )
     replies = {}
     for annotation in visible:

@@ -27,7 +27,6 @@ def listed(annotations):
     return (
         annotations.for_display()
         .select_related("passage__paper", "passage__section", "parent__author")
-        .prefetch_related("tags")
         .annotate(reply_count=Coalesce(Subquery(replies.annotate(n=Count("pk")).values("n")), 0))
     )
 
@@ -142,10 +141,7 @@ def stream_threads(request, seminar, filters):
         Annotation.objects.filter(parent=OuterRef("pk"), is_hidden=False).order_by("-created").values("created")[:1]
     )
     replies = (
-        Annotation.objects.visible_to(request.user)
-        .for_display()
-        .select_related("passage__paper", "passage__section")
-        .prefetch_related("tags")
+        Annotation.objects.visible_to(request.user).for_display().select_related("passage__paper", "passage__section")
     )
     return (
         listed(filtered(shared_with(request, seminar), filters))
