@@ -88,6 +88,8 @@ def test_notebook_filters(request, seminar_notes, screenshot, device):
     expect(notes).to_have_count(1)
     notes.first.locator(".note-where a").click()  # back to the note on its passage
     expect(page.locator(".annotations")).to_contain_text("Sam on framing in Edney")
+    expect(page.get_by_role("textbox", name="Tags")).to_be_visible()
+    screenshot(page.locator(".annotations"), f"annotation-form-tags-{device}")
 
 
 @pytest.mark.parametrize("device", ["page", "phone_page"])
