@@ -127,6 +127,11 @@ def test_filter_choices_hold_the_seminars_members_and_tags_only(client, student,
     assert 'href="/seminars/spring/?tag=nye" rel="tag">#nye</a>' in html
 
 
+def test_each_note_and_reply_says_who_wrote_it(client, student, notes):
+    html = stream(client, student)
+    assert '<p class="meta">classmate · <time' in html and '<p class="meta">instructor · <time' in html
+
+
 def test_only_instructors_are_offered_the_export(client, student, instructor, notes):
     assert "/seminars/spring/export.csv" not in stream(client, student)
     assert "/seminars/spring/export.csv" in stream(client, instructor)
