@@ -309,10 +309,9 @@ class WorkspaceFilterForm(forms.Form):
 
     def clean_q(self):
         # Cut, not refused: a search box should find what it can rather than answer with an error.
-        return self.cleaned_data["q"].replace("\x00", "")[:NOTEBOOK_QUERY_MAX_LENGTH]
+        return self.cleaned_data["q"][:NOTEBOOK_QUERY_MAX_LENGTH]
 
     def filters(self) -> dict[str, str]:
-        """The filters that are set and valid, by name."""
-        if not self.is_valid():
-            return {}
+        """The filters that are set and valid, by name; one that is not valid (a NUL in the search) is left out."""
+        self.is_valid()  # cleaned_data then holds the fields that are
         return {name: value for name, value in self.cleaned_data.items() if value}

@@ -111,6 +111,7 @@ def test_hidden_and_withdrawn_notes_are_left_out(client, student, notes):
         ({"seminar": "autumn"}, {"student-shared", "student-reply", "student-private"}),  # not theirs: ignored
         ({"theme": "x" * 5000, "q": "note" * 5000}, set()),
         ({"q": "\x00"}, {"student-shared", "student-reply", "student-private"}),
+        ({"q": "\x00", "tag": "framing"}, {"student-private"}),
     ],
 )
 def test_filters(client, student, notes, contrast, params, shown):
