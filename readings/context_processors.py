@@ -1,8 +1,15 @@
 """What every page's header shows a signed-in reader: their seminars and unread notifications."""
 
 from functools import cached_property
+from urllib.parse import quote
+
+from django.urls import reverse
 
 from .models import Notification, Seminar
+
+# The sign-in link brings a visitor back to the page they were on, query string included, unless the
+# address is long: every page would echo whatever a URL carried (search and terms read 80 characters).
+NEXT_MAX_LENGTH = 80
 
 
 class ReaderHeader:
@@ -23,5 +30,8 @@ class ReaderHeader:
 def reader_header(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        back = request.get_full_path()
+        if len(back) > NEXT_MAX_LENGTH:
+            back = request.path
+        return {"sign_in_url": f"{reverse('login')}?next={quote(back, safe='/')}"}
     return {"reader_header": ReaderHeader(user)}

@@ -15,9 +15,16 @@ def annotations_url(passage):
     return f"{passage.get_absolute_url()}annotations/"
 
 
+def share_with(user, visibility="seminar"):
+    """The "Share with" choice: the user's (first) seminar, or "Only me"."""
+    if visibility == "private":
+        return ""
+    return Membership.objects.filter(user=user).order_by("pk").values_list("seminar_id", flat=True).first()
+
+
 def annotate(client, user, passage, visibility="seminar", body="A note."):
     client.force_login(user)
-    response = client.post(annotations_url(passage), {"body": body, "visibility": visibility})
+    response = client.post(annotations_url(passage), {"body": body, "share_with": share_with(user, visibility)})
     assert response.status_code == 302
     return Annotation.objects.filter(author=user).latest("pk")
 
@@ -83,9 +90,7 @@ def test_an_instructor_of_another_seminar_is_no_instructor_here(
     teacher = member(django_user_model, other_seminar, "teacher", role="instructor")
     Membership.objects.create(seminar=seminar, user=teacher, role="student")
     client.force_login(teacher)
-    client.post(
-        annotations_url(official_passage), {"body": "As a student.", "visibility": "seminar", "seminar": seminar.pk}
-    )
+    client.post(annotations_url(official_passage), {"body": "As a student.", "share_with": seminar.pk})
     assert told(student) == []
 
 
@@ -137,7 +142,7 @@ def test_the_list_shows_the_quote_the_reply_and_a_link(client, student, classmat
     client.force_login(student)
     client.post(
         annotations_url(official_passage),
-        {"body": "Mine.", "quote": "passage 1", "visibility": "seminar"},
+        {"body": "Mine.", "quote": "passage 1", "share_with": share_with(student)},
     )
     note = Annotation.objects.get(author=student)
     answer = reply(client, classmate, note, body="I *disagree* <b>here</b>.")
