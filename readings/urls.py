@@ -48,6 +48,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("terms/", views.term_contrast, name="terms"),
     path("map/", views.theme_map, name="theme-map"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("themes/<slug:slug>/export.json", api.theme_export, name="theme-export"),
     path("api/", include("readings.api_urls")),
 ]

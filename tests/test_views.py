@@ -164,8 +164,8 @@ def every_page(client, contrast, official_passage, student):
 
 # Answers POST only: it has no page to fetch.
 POST_ONLY = {"annotation-reply", "notification-read", "notifications-read-all", "highlights-setting"}
-# Not pages: they do their work and redirect (tests/test_notifications.py).
-REDIRECTS = {"notification-open"}
+# Not pages: they do their work and redirect (tests/test_notifications.py; the favicon below).
+REDIRECTS = {"notification-open", "favicon"}
 
 
 def assert_every_page_is_listed(every_page):
@@ -198,3 +198,11 @@ def test_every_page_answers_head_as_it_answers_get(client, every_page):
         assert (url, head.status_code) == (url, get.status_code) == (url, 200)
         assert head.content == b""
         assert head["Content-Type"] == get["Content-Type"]
+
+
+def test_the_favicon_browsers_ask_for_on_admin_pages_leads_to_the_sites_icon(client):
+    # The site's pages name their icon; the admin's do not, so browsers ask for /favicon.ico there.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")
+    assert client.head("/favicon.ico").status_code == 301

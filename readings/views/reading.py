@@ -3,9 +3,10 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Prefetch, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -295,3 +296,9 @@ def theme_map(request):
 def passage_counterpoints(request, slug, section_key, ordinal):
     """Passages of the other stance that speak to the same matter, suggested from the texts alone."""
     return render_passage(request, get_passage(slug, section_key, ordinal), "counterpoints")
+
+
+@require_safe
+def favicon(request):
+    """Pages name their icon (base.html); the admin's do not, and browsers then ask for /favicon.ico."""
+    return redirect(static("favicon.svg"), permanent=True)

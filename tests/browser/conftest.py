@@ -109,8 +109,6 @@ def open_page(browser, **options):
     """
     context = browser.new_context(**options)
     context.set_default_timeout(10_000)
-    # The site has no favicon; Chromium's request for one is not the page's problem.
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     page = context.new_page()
     page.problems = []
     page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
