@@ -106,6 +106,8 @@ def test_theme_downloads_as_markdown(client, contrast):
     assert text.startswith("# Definitions")
     assert "> An Official Paper passage 1." in text and "> A Critical Paper passage 1." in text
     assert "**Commentary.** They differ." in text
+    # Official first, as on the page.
+    assert text.index("> An Official Paper passage 1.") < text.index("> A Critical Paper passage 1.")
 
 
 def test_compare_shows_one_paper_of_each_stance(client, official_passage, critical_passage):

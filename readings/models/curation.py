@@ -50,7 +50,11 @@ class Theme(RenderedMarkdown):
 
     def contrasts_for_reading(self):
         """The contrasts in order, each with its passages, papers and sections, in three queries."""
-        sides = ContrastPassage.objects.select_related("passage__paper", "passage__section").order_by("side", "order")
+        # Official first, as the page sets them side by side (alphabetical order would put "critical" first).
+        official_first = models.Case(models.When(side=Stance.OFFICIAL, then=0), default=1)
+        sides = ContrastPassage.objects.select_related("passage__paper", "passage__section").order_by(
+            official_first, "order"
+        )
         return self.contrasts.order_by("order").prefetch_related(models.Prefetch("contrast_passages", queryset=sides))
 
 
