@@ -16,14 +16,21 @@ from .ingest.types import CAPTION, TABLE, IngestError, ParsedPaper, ParsedPassag
 from .models import EditorialNote, Paper, Passage, Section, Stance
 
 CURATION_FILE = settings.BASE_DIR / "fixtures" / "curation.json"
+# What each kind of repair did, for one and for several: "1 run-in heading", "3 run-in headings".
 REPAIR_DESCRIPTIONS = {
-    "glyph_ids_decoded": "characters of PDF glyph-ID damage decoded (each character was a font glyph number read as a letter)",
-    "line_wraps_joined": "hard line wraps joined into paragraphs",
-    "page_break_joins": "paragraphs cut by page breaks rejoined",
-    "hyphenation_joined": "words hyphenated at line ends rejoined",
-    "heading_rejoined": "headings wrapped over two lines rejoined",
-    "run_in_headings_split": "run-in headings separated from the text",
-    "citation_markers_renumbered": "citation markers garbled by OCR restored as numbered markers",
+    "glyph_ids_decoded": (
+        "character of PDF glyph-ID damage decoded (it was a font glyph number read as a letter)",
+        "characters of PDF glyph-ID damage decoded (each character was a font glyph number read as a letter)",
+    ),
+    "line_wraps_joined": ("hard line wrap joined into a paragraph", "hard line wraps joined into paragraphs"),
+    "page_break_joins": ("paragraph cut by a page break rejoined", "paragraphs cut by page breaks rejoined"),
+    "hyphenation_joined": ("word hyphenated at a line end rejoined", "words hyphenated at line ends rejoined"),
+    "heading_rejoined": ("heading wrapped over two lines rejoined", "headings wrapped over two lines rejoined"),
+    "run_in_headings_split": ("run-in heading separated from the text", "run-in headings separated from the text"),
+    "citation_markers_renumbered": (
+        "citation marker garbled by OCR restored as a numbered marker",
+        "citation markers garbled by OCR restored as numbered markers",
+    ),
 }
 
 
@@ -185,7 +192,7 @@ def write_notes(paper: Paper, parsed: ParsedPaper, passages: list, curation: Cur
             )
         )
     repaired = [
-        f"{count} {REPAIR_DESCRIPTIONS[kind]}"
+        f"{count} {REPAIR_DESCRIPTIONS[kind][count != 1]}"
         for kind, count in parsed.repairs.items()
         if kind in REPAIR_DESCRIPTIONS and count
     ]

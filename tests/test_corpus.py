@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from readings.importer import REPAIR_DESCRIPTIONS
 from readings.models import EditorialNote, Paper, Passage, Section
 
 pytestmark = pytest.mark.django_db
@@ -334,3 +335,12 @@ def test_dumpdata_and_loaddata_round_trip_everything(corpus, tmp_path, django_us
     )
     assert json.loads(second.read_text()) == json.loads(first.read_text())
     assert Passage.objects.count() > 150
+
+
+def test_repair_notes_count_in_the_singular_when_there_is_one(corpus):
+    notes = EditorialNote.objects.filter(note__startswith="Mechanical repair").values_list("note", flat=True)
+    assert notes
+    plurals = [plural for _, plural in REPAIR_DESCRIPTIONS.values()]
+    for note in notes:
+        assert not [plural for plural in plurals if f" 1 {plural}" in note], note
+    assert any("1 run-in heading separated" in note for note in notes)
