@@ -110,6 +110,17 @@ def test_paper_list_filters_by_stance(client, official_paper, critical_paper):
     assert "A Critical Paper" in html and "An Official Paper" not in html
 
 
+def test_paper_list_pages_keep_the_stance(client):
+    from readings import views
+    from readings.models import Paper, Stance
+
+    Paper.objects.bulk_create(
+        Paper(slug=f"c{i}", title=f"Critical {i}", stance=Stance.CRITICAL) for i in range(views.LIST_PAGE_SIZE + 1)
+    )
+    html = client.get("/papers/?stance=critical").content.decode()
+    assert 'href="?stance=critical&amp;page=2" rel="next"' in html
+
+
 def test_theme_list(client, contrast):
     assert "Definitions" in client.get("/themes/?page=abc").content.decode()
 
