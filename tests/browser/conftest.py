@@ -126,6 +126,24 @@ def checked_page(browser, site, **options):
 
 
 @pytest.fixture
+def new_page(browser, site):
+    """Fresh browser contexts, one per person or size (desktop unless options say otherwise); afterwards,
+    none may have logged an error."""
+    opened = []
+
+    def make(**options):
+        context, page = open_page(browser, base_url=site, **{**DESKTOP, **options})
+        opened.append((context, page))
+        return page
+
+    yield make
+    problems = [problem for _, page in opened for problem in page.problems]
+    for context, _ in opened:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
 def page(browser, site):
     """A desktop page with JavaScript."""
     yield from checked_page(browser, site, **DESKTOP)

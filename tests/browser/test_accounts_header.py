@@ -38,23 +38,6 @@ def passage(site):
     )
 
 
-@pytest.fixture
-def new_page(browser, site):
-    """Fresh browser contexts (one per person and size); afterwards, none may have logged an error."""
-    opened = []
-
-    def make(size="desktop", **options):
-        context, page = open_page(browser, base_url=site, **SIZES[size], **options)
-        opened.append((context, page))
-        return page
-
-    yield make
-    problems = [problem for _, page in opened for problem in page.problems]
-    for context, _ in opened:
-        context.close()
-    assert not problems, "\n".join(problems)
-
-
 def sign_in_from_the_header(page, username):
     page.locator(".site-header").get_by_role("link", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
@@ -72,7 +55,7 @@ def account_menu(page, username):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_sign_in_and_out_from_the_header(new_page, people, passage, screenshot, size):
-    page = new_page(size)
+    page = new_page(**SIZES[size])
     page.goto(passage.get_absolute_url())
     sign_in_from_the_header(page, "sam.student")
     expect(page).to_have_url(re.compile(re.escape(passage.get_absolute_url()) + "$"))  # back where they were
@@ -108,7 +91,7 @@ def test_a_student_follows_a_notification_to_the_instructors_reply(new_page, peo
         visibility="seminar",
         seminar=people["seminar"],
     )
-    instructor = new_page(size)
+    instructor = new_page(**SIZES[size])
     instructor.goto(note.get_absolute_url())
     sign_in_from_the_header(instructor, "ines.instructor")
     thread = instructor.locator(f"#annotation-{note.pk}")
@@ -118,7 +101,7 @@ def test_a_student_follows_a_notification_to_the_instructors_reply(new_page, peo
     expect(thread.get_by_text("Read Edney's next paragraph first.")).to_be_visible()
     reply = Annotation.objects.get(parent=note)
 
-    student = new_page(size)
+    student = new_page(**SIZES[size])
     student.goto("/")
     sign_in_from_the_header(student, "sam.student")
     student.get_by_role("link", name="Notifications (1)").click()

@@ -32,26 +32,20 @@ def people(site):
 
 
 @pytest.fixture
-def signed_in(browser, site):
+def signed_in(new_page, site):
     """A browser page signed in as `user` (a session made by the test client, handed to the browser)."""
-    opened = []
 
     def make(user, options=DESKTOP, **extra):
         client = Client()
         client.force_login(user)
-        context, page = open_page(browser, base_url=site, **options, **extra)
+        page = new_page(**options, **extra)
         host = urlparse(site).hostname
-        context.add_cookies(
+        page.context.add_cookies(
             [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
         )
-        opened.append((context, page))
         return page
 
-    yield make
-    problems = [problem for _, page in opened for problem in page.problems]
-    for context, _ in opened:
-        context.close()
-    assert not problems, "\n".join(problems)
+    return make
 
 
 def first_passage_with(words):

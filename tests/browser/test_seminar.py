@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from readings.models import Annotation, Contrast, Membership, Passage, Role, Seminar, Stance, Theme
 
-from .conftest import DESKTOP, SCREENSHOTS, open_page
+from .conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -71,23 +71,6 @@ def people(site):
         Membership.objects.create(seminar=seminar, user=user, role=role)
         users[username] = user
     return {"seminar_a": seminar_a, "seminar_b": seminar_b, **users}
-
-
-@pytest.fixture
-def new_page(browser, site):
-    """Fresh desktop browser contexts (one per person); afterwards, none may have logged an error."""
-    opened = []
-
-    def make():
-        context, page = open_page(browser, base_url=site, **DESKTOP)
-        opened.append((context, page))
-        return page
-
-    yield make
-    problems = [problem for _, page in opened for problem in page.problems]
-    for context, _ in opened:
-        context.close()
-    assert not problems, "\n".join(problems)
 
 
 def sign_in(page, username):
