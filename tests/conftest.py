@@ -41,13 +41,20 @@ def critical_passage(critical_paper):
 @pytest.fixture
 def theme(db):
     return Theme.objects.create(
-        slug="definitions", title="Definitions", question="What is it?", order=1, introduction="An *intro*."
+        slug="definitions",
+        title="Definitions",
+        question="What is it?",
+        order=1,
+        introduction="An *intro*.",
+        is_published=True,
     )
 
 
 @pytest.fixture
 def contrast(theme, official_passage, critical_passage):
-    contrast = Contrast.objects.create(theme=theme, order=1, title="Two views", commentary="They differ.")
+    contrast = Contrast.objects.create(
+        theme=theme, order=1, title="Two views", commentary="They differ.", is_published=True
+    )
     contrast.set_sides([official_passage], [critical_passage])
     return contrast
 
@@ -66,7 +73,9 @@ def three_passages(theme, official_paper, critical_paper):
         ),
         official.passages.create(ordinal=2, lang="zh", text="文化软实力是国家软实力的重要组成部分。"),
     ]
-    contrast = Contrast.objects.create(theme=theme, order=1, title="Culture and security", commentary="Two views.")
+    contrast = Contrast.objects.create(
+        theme=theme, order=1, title="Culture and security", commentary="Two views.", is_published=True
+    )
     contrast.set_sides(passages[:1], passages[1:2])
     return passages
 

@@ -141,7 +141,7 @@ def test_a_theme_with_its_contrasts_sides_and_papers(client, contrast, official_
 
 
 def test_a_contrast_still_being_curated_is_listed_with_empty_sides(client, contrast, theme):
-    Contrast.objects.create(theme=theme, order=2, title="To be filled")
+    Contrast.objects.create(theme=theme, order=2, title="To be filled", is_published=True)
     contrasts = get_json(client, "/api/themes/definitions/")["contrasts"]
     assert [(c["order"], len(c["official"]), len(c["critical"])) for c in contrasts] == [(1, 1, 1), (2, 0, 0)]
 
@@ -222,9 +222,13 @@ def grow(official_passage, critical_passage):
                 EditorialNote.objects.create(paper=paper, passage=passage, kind="repair", note="Joined.")
         EditorialNote.objects.create(paper=paper, kind="metadata", note="Grown.")
     for order in range(2, 5):
-        theme = Theme.objects.create(slug=f"grown-{order}", title=f"Grown {order}", question="?", order=order)
+        theme = Theme.objects.create(
+            slug=f"grown-{order}", title=f"Grown {order}", question="?", order=order, is_published=True
+        )
         for c in range(1, 3):
-            Contrast.objects.create(theme=theme, order=c).set_sides([official_passage], [critical_passage])
+            Contrast.objects.create(theme=theme, order=c, is_published=True).set_sides(
+                [official_passage], [critical_passage]
+            )
     section = official_passage.section
     for o in range(10, 20):
         Passage.objects.create(section=section, ordinal=o, text=f"More {o}.")

@@ -304,7 +304,7 @@ def test_reader_links_open_counterpoints_in_place(client, contrast, official_pas
 def test_admin_contrast_page_suggests_counterpoints(client, admin_user_, small_corpus, theme):
     query = Passage.objects.get(paper__slug="official", section__key="body", ordinal=1)
     answer = Passage.objects.get(paper__slug="critical", section__key="body", ordinal=1)
-    contrast = Contrast.objects.create(theme=theme, order=1, title="Infiltration")
+    contrast = Contrast.objects.create(theme=theme, order=1, title="Infiltration", is_published=True)
     contrast.set_sides([query], [answer])
     client.force_login(admin_user_)
     page = client.get(f"/admin/readings/contrast/{contrast.pk}/change/").content.decode()

@@ -58,8 +58,8 @@ def test_import_records_the_mechanical_repairs_as_a_visible_note(source):
 def test_reimport_keeps_passage_keys_contrasts_and_annotations(source, critical_passage, django_user_model):
     run_import(source, "--stance", "official", "--title", "On Cultural Security")
     passage = Passage.objects.get(section__key="2", ordinal=1)
-    theme = Theme.objects.create(slug="s", title="Security", question="Q?", order=1)
-    contrast = Contrast.objects.create(theme=theme, order=1)
+    theme = Theme.objects.create(slug="s", title="Security", question="Q?", order=1, is_published=True)
+    contrast = Contrast.objects.create(theme=theme, order=1, is_published=True)
     contrast.set_sides([passage], [critical_passage])
     user = django_user_model.objects.create_user("student", password="a-long-password-1")
     annotation = Annotation.objects.create(passage=passage, author=user, body="Compare Edney.")
@@ -77,7 +77,9 @@ def test_reimport_keeps_passage_keys_contrasts_and_annotations(source, critical_
 def test_reimport_that_would_drop_a_used_passage_is_refused_and_changes_nothing(source, critical_passage):
     run_import(source, "--stance", "official", "--title", "On Cultural Security")
     passage = Passage.objects.get(section__key="2", ordinal=1)
-    contrast = Contrast.objects.create(theme=Theme.objects.create(slug="s", title="S", question="Q?", order=1), order=1)
+    contrast = Contrast.objects.create(
+        theme=Theme.objects.create(slug="s", title="S", question="Q?", order=1), order=1, is_published=True
+    )
     contrast.set_sides([passage], [critical_passage])
     before = list(Passage.objects.values_list("pk", "text"))
 

@@ -61,21 +61,21 @@ def test_changing_a_paper_stance_that_contrasts_rely_on_is_refused(contrast, off
 
 
 def test_set_sides_refuses_an_empty_side(theme, official_passage):
-    contrast = Contrast.objects.create(theme=theme, order=2)
+    contrast = Contrast.objects.create(theme=theme, order=2, is_published=True)
     with pytest.raises(ValidationError, match="critical-analysis"):
         contrast.set_sides([official_passage], [])
     assert not contrast.contrast_passages.exists()
 
 
 def test_set_sides_refuses_a_passage_on_the_wrong_side(theme, official_passage, critical_passage):
-    contrast = Contrast.objects.create(theme=theme, order=2)
+    contrast = Contrast.objects.create(theme=theme, order=2, is_published=True)
     with pytest.raises(ValidationError, match="is not official"):
         contrast.set_sides([critical_passage], [official_passage])
 
 
 def test_contrast_order_is_unique_within_a_theme(contrast):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Contrast.objects.create(theme=contrast.theme, order=contrast.order)
+        Contrast.objects.create(theme=contrast.theme, order=contrast.order, is_published=True)
 
 
 def test_theme_introduction_is_rendered_and_sanitized_on_save(db):

@@ -125,7 +125,9 @@ def test_a_theme_filter_keeps_to_its_contrasts_passages(
     from readings.models import Contrast
 
     other = official_passage.section.passages.get(ordinal=2)
-    Contrast.objects.create(theme=theme, order=1, title="One side").set_sides([official_passage], [critical_passage])
+    Contrast.objects.create(theme=theme, order=1, title="One side", is_published=True).set_sides(
+        [official_passage], [critical_passage]
+    )
     note(student, official_passage, "in-theme")
     note(student, other, "not-in-theme")
     html = notebook(client, student, theme="definitions")

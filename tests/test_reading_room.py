@@ -72,7 +72,7 @@ def test_whole_section_fragment(client, official_passage):
 
 
 def test_contrast_steps_are_their_own_pages_and_fragments(client, contrast, official_passage, critical_passage):
-    second = Contrast.objects.create(theme=contrast.theme, order=2, title="Second look")
+    second = Contrast.objects.create(theme=contrast.theme, order=2, title="Second look", is_published=True)
     second.set_sides([official_passage], [critical_passage])
     page = client.get("/themes/definitions/contrasts/1/").content.decode()
     assert "<html" in page and 'href="/themes/definitions/contrasts/2/"' in page and "Two views" in page

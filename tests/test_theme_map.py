@@ -106,8 +106,10 @@ def map_queries(client):
 def test_the_map_costs_the_same_queries_however_many_themes(client, contrast, official_passage, critical_passage):
     small = map_queries(client)
     for order in range(2, 8):
-        theme = Theme.objects.create(slug=f"theme-{order}", title=f"Theme {order}", question="Why?", order=order)
-        extra = Contrast.objects.create(theme=theme, order=1, title="More")
+        theme = Theme.objects.create(
+            slug=f"theme-{order}", title=f"Theme {order}", question="Why?", order=order, is_published=True
+        )
+        extra = Contrast.objects.create(theme=theme, order=1, title="More", is_published=True)
         extra.set_sides([official_passage], [critical_passage])
     Paper.objects.create(slug="another", title="Another Paper", stance=Stance.CRITICAL)
     assert map_queries(client) == small

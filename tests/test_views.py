@@ -72,7 +72,7 @@ def grow(paper, theme, critical_passage, sections=3, per_section=4):
         )
         for n in range(1, per_section + 1):
             passage = section.passages.create(paper=paper, ordinal=n, text=f"Extra text {i}.{n}.")
-            contrast = Contrast.objects.create(theme=theme, order=theme.contrasts.count() + 1)
+            contrast = Contrast.objects.create(theme=theme, order=theme.contrasts.count() + 1, is_published=True)
             contrast.set_sides([passage], [critical_passage])
 
 

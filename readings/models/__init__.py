@@ -11,6 +11,7 @@ from .annotations import (
     Tag,
     may_write,
 )
+from .assignments import GATE_MAX, INSTRUCTIONS_MAX_LENGTH, Assignment, AssignmentQuerySet
 from .corpus import (
     EditorialNote,
     NoteKind,
@@ -44,12 +45,14 @@ from .rendered import (
     length_at_most,
     markdown_source,
 )
-from .seminars import Membership, MembershipQuerySet, Seminar
+from .seminars import Membership, MembershipQuerySet, Seminar, SeminarQuerySet, new_join_code
 from .versions import ContentVersion
 
 __all__ = [
     "ANNOTATION_MAX_LENGTH",
     "COMMENTARY_MAX_LENGTH",
+    "GATE_MAX",
+    "INSTRUCTIONS_MAX_LENGTH",
     "INTRODUCTION_MAX_LENGTH",
     "TAGS_PER_ANNOTATION",
     "TAG_MAX_LENGTH",
@@ -57,6 +60,8 @@ __all__ = [
     "Annotation",
     "AnnotationQuerySet",
     "AnnotationRevision",
+    "Assignment",
+    "AssignmentQuerySet",
     "ContentVersion",
     "Contrast",
     "ContrastManager",
@@ -81,6 +86,7 @@ __all__ = [
     "Section",
     "SectionManager",
     "Seminar",
+    "SeminarQuerySet",
     "Stance",
     "Tag",
     "Theme",
@@ -89,5 +95,6 @@ __all__ = [
     "length_at_most",
     "markdown_source",
     "may_write",
+    "new_join_code",
     "validate_sides",
 ]

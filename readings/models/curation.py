@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from .corpus import Passage, Stance
 from .rendered import COMMENTARY_MAX_LENGTH, INTRODUCTION_MAX_LENGTH, RenderedMarkdown, length_at_most, markdown_source
+from .seminars import Seminar
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -30,7 +31,11 @@ class Theme(RenderedMarkdown):
     introduction = markdown_source(INTRODUCTION_MAX_LENGTH, blank=True, help_text="Markdown.")
     introduction_html = models.TextField(blank=True, editable=False)
     order = models.PositiveSmallIntegerField(unique=True)
-    is_published = models.BooleanField(default=True)
+    # A theme starts as a draft, seen only by those who may edit it, and is published by a deliberate act.
+    is_published = models.BooleanField(default=False)
+    # Empty for the public themes (edited by editors); a seminar's own theme is read by its members
+    # and edited by its instructors.
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, null=True, blank=True, related_name="themes")
 
     objects = ThemeManager()
     markdown_fields = {"introduction": "introduction_html"}
@@ -70,6 +75,7 @@ class Contrast(RenderedMarkdown):
     commentary = markdown_source(COMMENTARY_MAX_LENGTH, blank=True, help_text="The editor's commentary, Markdown.")
     commentary_html = models.TextField(blank=True, editable=False)
     passages = models.ManyToManyField(Passage, through="ContrastPassage", related_name="contrasts")
+    is_published = models.BooleanField(default=False)
 
     objects = ContrastManager()
     markdown_fields = {"commentary": "commentary_html"}
