@@ -6,15 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from ..forms import WorkspaceFilterForm
-from ..models import Annotation, Membership, Paper, Passage, Role, Seminar, Tag, Theme
+from ..models import Annotation, Paper, Passage, Role, Seminar, Tag, Theme
 from . import exports
+from .access import seminar_of_member
 
 WORKSPACE_PAGE_SIZE = 20
 # The notebook's seminar filter for private notes (a seminar slugged so would be shadowed by it).
@@ -101,14 +101,6 @@ def notebook_export(request, fmt):
     notes = listed(filtered(my_notes(request.user), filters)).order_by("-created", "-pk")
     title = f"Notebook of {request.user.get_username()}"
     return exports.download(request, fmt, title, f"notebook-{request.user.get_username()}", filters, list(notes))
-
-
-def seminar_of_member(request, slug):
-    """The seminar and the reader's membership of it; to anyone not a member, staff included, it does not exist."""
-    membership = get_object_or_404(
-        Membership.objects.select_related("seminar"), seminar__slug=slug, user=request.user.pk
-    )
-    return membership.seminar, membership
 
 
 def shared_with(request, seminar):
