@@ -65,6 +65,10 @@
     const suggestions = document.getElementById("builder-suggestions");
     if (!form || !preview || !suggestions) return;
     const token = form.elements.csrfmiddlewaretoken.value;
+    // The read-only rows show the last save; the panels show the form as it is now, and replace them.
+    form.querySelectorAll(".field-commentary_preview, .field-counterpoint_suggestions").forEach((row) => {
+      row.hidden = true;
+    });
     const commentary = form.elements.commentary;
 
     const showPreview = () => {
