@@ -90,6 +90,21 @@ def test_the_form_carries_the_builder_panels_and_its_script(client, curator):
     assert "<script>" not in page
 
 
+def test_people_who_only_view_a_contrast_get_no_builder(client, editor, contrast):
+    from django.contrib.auth.models import Permission
+
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_contrast", "view_theme"]))
+    client.force_login(editor)
+    page = client.get(f"/admin/readings/contrast/{contrast.pk}/change/")
+    assert page.status_code == 200 and 'id="builder-preview"' not in page.content.decode()
+
+
+def test_a_saved_contrast_gets_the_builder_too(client, curator, contrast):
+    client.force_login(curator)
+    page = client.get(f"/admin/readings/contrast/{contrast.pk}/change/").content.decode()
+    assert 'id="builder-preview"' in page and 'id="builder-suggestions"' in page
+
+
 # The commentary preview --------------------------------------------------------------------------
 
 

@@ -41,13 +41,20 @@
     return this;
   };
 
-  // Only the latest answer is shown: an older one arriving late must not overwrite it.
+  // Only the latest answer is shown: an older one arriving late must not overwrite it. A 400 is the
+  // panel's own message (too long, too many); any other failure is said in words, not as a page.
   const latest = (panel, response) => {
     panel.asked = (panel.asked || 0) + 1;
     const asked = panel.asked;
-    return response.then((answer) => answer.text()).then((html) => {
-      if (asked === panel.asked) panel.querySelector(".builder-body").innerHTML = html;
-    });
+    const body = panel.querySelector(".builder-body");
+    const failed = () => {
+      if (asked === panel.asked) body.textContent = "Not available just now: the form still saves as usual.";
+    };
+    return response
+      .then((answer) => (answer.ok || answer.status === 400 ? answer.text() : Promise.reject(answer.status)))
+      .then((html) => {
+        if (asked === panel.asked) body.innerHTML = html;
+      }, failed);
   };
 
   const rows = (form) =>
