@@ -61,7 +61,8 @@ def chosen_ids(values) -> list[int] | None:
     """The passage ids asked for, in order and once each; None when one is not an id at all."""
     ids = []
     for value in values:
-        if not value.isascii() or not value.isdigit() or not 0 < int(value) <= LARGEST_ID:
+        # Length first: Python refuses to convert a string of thousands of digits at all.
+        if not (value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) <= LARGEST_ID):
             return None
         ids.append(int(value))
     return list(dict.fromkeys(ids))

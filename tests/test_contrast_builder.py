@@ -174,7 +174,18 @@ def test_no_passage_picked_explains_what_the_panel_is_for(client, curator):
 
 @pytest.mark.parametrize(
     "values",
-    [["abc"], ["1", "x"], ["-1"], ["0"], ["1.5"], ["٣"], [str(2**31)], ["9" * 40], [str(n) for n in range(1, 22)]],
+    [
+        ["abc"],
+        ["1", "x"],
+        ["-1"],
+        ["0"],
+        ["1.5"],
+        ["٣"],
+        [str(2**31)],
+        ["9" * 40],
+        ["9" * 5_000],
+        [str(n) for n in range(1, 22)],
+    ],
 )
 def test_suggestions_refuse_what_is_not_a_short_list_of_ids(client, curator, values):
     client.force_login(curator)
