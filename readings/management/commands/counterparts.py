@@ -6,7 +6,8 @@ import textwrap
 
 from django.core.management.base import BaseCommand, CommandError
 
-from readings.counterpoints import comparable, counterpoints_for
+from readings.analysis.tokens import comparable
+from readings.counterpoints import counterpoints_for
 from readings.models import Passage
 
 ASCII_WORD = re.compile(r"[A-Za-z0-9]{3,}")
