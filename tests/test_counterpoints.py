@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from readings import counterpoints
 from readings.counterpoints import Analyzer, CounterpointIndex, Document
-from readings.models import ContentVersion, Contrast, Passage, Section, Stance
+from readings.models import ContentVersion, Contrast, Passage, Section, Stance, Theme
 
 HTMX = {"HX-Request": "true"}
 
@@ -349,7 +349,10 @@ CHANCE_AT_FIVE = 5 / 83  # five picks among the 83 critical passages that can be
 
 
 def hit_rate(pairs):
-    """The share of (official passage, its critical passages) for which one is in the top five."""
+    """The share of (official passage, its critical passages) for which one is in the top five.
+
+    Today's figure on READER_PAIRS is 5 of 10, as it was with the hand-written Porter stemmer.
+    """
     index = counterpoints.current_index()
     hits = 0
     for query, answers in pairs:
@@ -358,20 +361,45 @@ def hit_rate(pairs):
     return hits / len(pairs)
 
 
-def test_quality_on_the_curated_contrasts(corpus):
-    pairs = []
-    for contrast in Contrast.objects.prefetch_related("contrast_passages__passage__paper"):
-        sides = contrast.contrast_passages.all()
-        answers = [cp.passage for cp in sides if cp.side == Stance.CRITICAL]
-        pairs += [(cp.passage, answers) for cp in sides if cp.side == Stance.OFFICIAL]
-    rate = hit_rate(pairs)
-    print(f"\ncurated contrasts: critical counterpart in the top five for {rate:.0%} of {len(pairs)} official passages")
-    # The instructors' pairs are argued contrasts, and a third of them share no distinctive word
-    # (e.g. "Four Cardinal Principles ... social stability" against Edney on protests and consent).
-    # The aim of 0.8 is not reached from wording alone; this guards what is reached, about six
-    # times chance.
-    assert rate >= 0.30
-    assert rate >= 5 * CHANCE_AT_FIVE
+def test_evaluate_reports_recall_over_the_curated_contrasts(corpus, capsys):
+    call_command("counterparts", "--evaluate", "--json")
+    official_side, critical_side = json.loads(capsys.readouterr().out)
+    # The figures reached (README, "How good are the counterpoints"). The issue aims for 22/59 at
+    # five and 0.55 at ten: the cheap ideas tried (BM25, heavier phrases, headings, neighbours,
+    # best sentence) moved these by one or two pairs either way, within noise, so none was kept.
+    # Snowball stemming took official -> critical from 19 to 20 at five and 29 to 30 at ten.
+    assert (official_side["query_side"], official_side["pairs"]) == ("official", 59)
+    assert (official_side["found_at_5"], official_side["found_at_10"]) == (20, 30)
+    assert (critical_side["query_side"], critical_side["pairs"]) == ("critical", 50)
+    assert (critical_side["found_at_5"], critical_side["found_at_10"]) == (16, 26)
+    assert official_side["found_at_5"] / 59 >= 5 * CHANCE_AT_FIVE
+
+
+def test_evaluate_prints_a_readable_summary(small_corpus, capsys):
+    query = Passage.objects.get(paper__slug="official", section__key="body", ordinal=1)
+    answer = Passage.objects.get(paper__slug="critical", section__key="body", ordinal=1)
+    theme = Theme.objects.create(slug="t", title="T", question="Q?", order=1)
+    Contrast.objects.create(theme=theme, order=1).set_sides([query], [answer])
+    call_command("counterparts", "--evaluate")
+    out = capsys.readouterr().out
+    assert "official -> critical: recall@5 1/1 (100%), recall@10 1/1 (100%)" in out
+    assert "critical -> official: recall@5 1/1 (100%)" in out
+
+
+def test_evaluate_takes_no_fragment_and_a_look_up_needs_one(small_corpus):
+    with pytest.raises(CommandError, match="no FRAGMENT"):
+        call_command("counterparts", "cultural", "--evaluate")
+    with pytest.raises(CommandError, match="Give some words"):
+        call_command("counterparts")
+
+
+def test_curation_is_not_an_input_of_the_ranking(small_corpus):
+    query = Passage.objects.select_related("paper").get(paper__slug="official", section__key="body", ordinal=2)
+    before = [(p.passage.pk, p.score) for p in counterpoints.counterpoints_for(query, top=10)]
+    far = Passage.objects.get(paper__slug="critical", section__key="body", ordinal=3)
+    theme = Theme.objects.create(slug="t", title="T", question="Q?", order=1, is_published=True)
+    Contrast.objects.create(theme=theme, order=1, is_published=True).set_sides([query], [far])
+    assert [(p.passage.pk, p.score) for p in counterpoints.counterpoints_for(query, top=10)] == before
 
 
 def test_quality_on_the_reader_pairs(corpus):
