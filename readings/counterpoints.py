@@ -321,3 +321,28 @@ def contrast_suggestions_html(contrast, top: int = 5) -> str:
         side.suggestions = found[side.passage.pk]
     on_contrast = {side.passage.pk for side in sides}
     return render_to_string("readings/_counterpoint_suggestions.html", {"sides": sides, "on_contrast": on_contrast})
+
+
+def curated_counterparts(passage) -> list:
+    """The published contrasts of published public themes that set `passage` against others, with those others.
+
+    Shown beside the suggestions, labelled as curated, never mixed into the ranking. One query:
+    the other side's rows of those contrasts, each with its contrast, theme, passage, paper and
+    section; each contrast comes back once, its `counterparts` the other side's passages.
+    """
+    from .models import Contrast, ContrastPassage
+
+    contrasts = Contrast.objects.filter(
+        is_published=True, theme__is_published=True, theme__seminar__isnull=True, contrast_passages__passage=passage
+    ).values("pk")
+    rows = (
+        ContrastPassage.objects.filter(contrast__in=contrasts)
+        .exclude(side=passage.paper.stance)
+        .select_related("contrast__theme", "passage__paper", "passage__section")
+        .order_by("contrast__theme__order", "contrast__order", "order")
+    )
+    found: dict[int, object] = {}
+    for row in rows:
+        contrast = found.setdefault(row.contrast_id, row.contrast)
+        contrast.__dict__.setdefault("counterparts", []).append(row)
+    return list(found.values())

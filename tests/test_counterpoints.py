@@ -265,6 +265,11 @@ def queries_for(client, url):
 
 def test_counterpoints_query_count_does_not_grow(client, small_corpus):
     url = "/papers/official/body/1/counterpoints/"
+    query = Passage.objects.get(paper__slug="official", section__key="body", ordinal=1)
+    theme = Theme.objects.create(slug="pub", title="Published", question="Q?", order=1, is_published=True)
+    Contrast.objects.create(theme=theme, order=1, is_published=True).set_sides(
+        [query], [Passage.objects.get(paper__slug="critical", section__key="body", ordinal=1)]
+    )
     client.get(url)  # builds the index
     small = queries_for(client, url)
     official_section = Section.objects.get(paper__slug="official", key="body")
@@ -274,9 +279,77 @@ def test_counterpoints_query_count_does_not_grow(client, small_corpus):
         Passage.objects.create(
             section=section, ordinal=n, text=f"Cultural security and cultural infiltration, note {n}."
         )
+    critical_passages = list(Passage.objects.filter(paper__slug="critical"))
+    for order in range(2, 7):
+        Contrast.objects.create(theme=theme, order=order, is_published=True).set_sides([query], critical_passages)
     client.get(url)
+    assert client.get(url, headers=HTMX).content.count(b"Paired in: ") == 6
     assert queries_for(client, url) == small
-    assert small <= 6
+    assert small <= 8
+
+
+@pytest.fixture
+def many_counterpoints(official_paper, critical_paper):
+    """One official passage and twelve critical passages that all share its wording, less and less."""
+    o = Section.objects.create(paper=official_paper, key="body", title="Body", ordinal=1)
+    c = Section.objects.create(paper=critical_paper, key="body", title="Body", ordinal=1)
+    words = "cultural security sovereignty infiltration ideology legitimacy propaganda heritage tradition identity"
+    query = Passage.objects.create(section=o, ordinal=1, text=f"The official view of {words} in a new era.")
+    vocabulary = words.split()
+    for n in range(1, 13):
+        shared = " ".join(vocabulary[: max(1, 11 - n)])
+        Passage.objects.create(
+            section=c, ordinal=n, text=f"Critics number {n} discuss {shared} at length, among other matters of the day."
+        )
+    return query
+
+
+def test_ten_suggestions_five_shown_five_behind_a_disclosure(client, many_counterpoints):
+    page = client.get(counterpoints_url(many_counterpoints), headers=HTMX).content.decode()
+    shown, more = page.split('<details class="counterpoint-more">')
+    assert shown.count('<li class="counterpoint ') == 5
+    assert more.count('<li class="counterpoint ') == 5
+    assert "<summary>5 more suggestions</summary>" in more and '<ol class="counterpoint-list" start="6">' in more
+    assert "/papers/critical/body/1/" in shown and "/papers/critical/body/6/" in more
+    assert page.count("Shared: ") == 10
+
+
+def test_few_suggestions_have_no_disclosure(client, small_corpus):
+    page = client.get("/papers/official/body/1/counterpoints/", headers=HTMX).content.decode()
+    assert "counterpoint-more" not in page
+
+
+def test_curated_pairs_are_shown_apart_from_the_suggestions(client, small_corpus, seminar):
+    query = Passage.objects.get(paper__slug="official", section__key="body", ordinal=1)
+    answer = Passage.objects.get(paper__slug="critical", section__key="body", ordinal=3)
+    published = Theme.objects.create(slug="pub", title="Published theme", question="Q?", order=1, is_published=True)
+    draft = Theme.objects.create(slug="draft", title="Draft theme", question="Q?", order=2)
+    own = Theme.objects.create(
+        slug="own", title="Seminar theme", question="Q?", order=3, is_published=True, seminar=seminar
+    )
+    Contrast.objects.create(theme=published, order=2, title="Shown", is_published=True).set_sides([query], [answer])
+    Contrast.objects.create(theme=published, order=3, title="Draft contrast").set_sides([query], [answer])
+    Contrast.objects.create(theme=draft, order=1, is_published=True).set_sides([query], [answer])
+    Contrast.objects.create(theme=own, order=1, is_published=True).set_sides([query], [answer])
+    page = client.get(counterpoints_url(query), headers=HTMX).content.decode()
+    assert "Paired by instructors" in page and "Curated, not computed" in page
+    assert page.count("Paired in: ") == 1
+    assert (
+        'href="/themes/pub/contrasts/2/">Published theme, contrast 2</a> (Shown), with <a href="/papers/critical/body/3/">'
+        in page
+    )
+    assert "Draft" not in page and "Seminar theme" not in page
+    # The computed list stays computed: the curated answer shares no wording, so is not suggested.
+    suggested = page.split("Suggested from the texts")[1]
+    assert "/papers/critical/body/1/" in suggested and "/papers/critical/body/3/" not in suggested
+    # And from the other side.
+    other_side = client.get(counterpoints_url(answer), headers=HTMX).content.decode()
+    assert 'Published theme, contrast 2</a> (Shown), with <a href="/papers/official/body/1/">' in other_side
+
+
+def test_no_curated_section_without_published_pairs(client, small_corpus):
+    page = client.get("/papers/official/body/1/counterpoints/", headers=HTMX).content.decode()
+    assert "Paired by instructors" not in page
 
 
 def test_reader_links_open_counterpoints_in_place(client, contrast, official_passage):
