@@ -2,6 +2,7 @@
 
 import re
 import threading
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -17,6 +18,9 @@ def _stemmer(language: str):
     return stemmers[language]
 
 
+# Stemming is most of the time an index build takes, and a library's vocabulary is bounded:
+# each word is stemmed once per process, whichever index or thread asks.
+@lru_cache(maxsize=200_000)
 def stem(word: str, language: str = "english") -> str:
     """The Snowball stem of one folded word ("infiltration", "infiltrate" -> "infiltr")."""
     return _stemmer(language).stemWord(word)

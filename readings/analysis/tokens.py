@@ -9,7 +9,7 @@ a full stop or a citation marker.
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 JOINER = re.compile(r"[\s\-‐‑–]*")
@@ -45,8 +45,7 @@ TYPOGRAPHIC = str.maketrans(
 COMBINING_MARK = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: made for every word of every passage, so cheap to make
     word: str  # folded: see fold()
     start: int  # character offsets of the word in the text
     end: int
