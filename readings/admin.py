@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.safestring import mark_safe
 
+from .admin_builder import PassageSearchBySide, builder_urls
 from .markdown import render_markdown
 from .models import (
     Annotation,
@@ -107,7 +108,7 @@ class PassageAdminForm(forms.ModelForm):
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(PassageSearchBySide, admin.ModelAdmin):
     form = PassageAdminForm
     list_display = ("__str__", "paper", "kind")
     list_filter = ("paper__stance", "paper", "kind", ("contrasts__theme", admin.RelatedOnlyFieldListFilter))
@@ -169,6 +170,11 @@ class ContrastAdmin(RenderFirstAdmin):
     fields = ("theme", "order", "title", "commentary", "commentary_preview", "counterpoint_suggestions")
     readonly_fields = ("commentary_preview", "counterpoint_suggestions")
     inlines = [ContrastPassageInline]
+    # With the builder's panels: preview and suggestions before the first save (readings.admin_builder).
+    change_form_template = "admin/readings/contrast/change_form.html"
+
+    def get_urls(self):
+        return builder_urls(self) + super().get_urls()
 
     @admin.display(description="Commentary as readers see it (after saving)")
     def commentary_preview(self, obj):

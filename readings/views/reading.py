@@ -164,8 +164,9 @@ def passage_detail(request, slug, section_key, ordinal):
 @require_safe
 @vary_on_headers("HX-Request")
 def passage_in_context(request, slug, section_key, ordinal):
-    """The passage among its neighbours: what 'expand' opens in place on a theme page."""
-    return render_passage(request, get_passage(slug, section_key, ordinal), "context")
+    """The passage among its neighbours: what 'Show context' opens in place on a theme page, where the
+    passage itself is already shown (the panel marks its place instead of repeating it)."""
+    return render_passage(request, get_passage(slug, section_key, ordinal), "context", in_panel=bool(request.htmx))
 
 
 @require_safe
