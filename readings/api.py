@@ -151,7 +151,11 @@ def theme_summary(request, theme) -> dict:
 def themes_in_full(request, themes) -> list[dict]:
     """Themes with the contrasts the reader may read, both sides' passages and the papers they quote, in four queries."""
     sides = ContrastPassage.objects.select_related("passage__paper", "passage__section").order_by("side", "order")
-    contrasts = Contrast.objects.readable_by(request.user).order_by("order").prefetch_related(Prefetch("contrast_passages", queryset=sides))
+    contrasts = (
+        Contrast.objects.readable_by(request.user)
+        .order_by("order")
+        .prefetch_related(Prefetch("contrast_passages", queryset=sides))
+    )
     themes = list(themes.prefetch_related(Prefetch("contrasts", queryset=contrasts)))
     quoted = [cp.passage_id for t in themes for c in t.contrasts.all() for cp in c.contrast_passages.all()]
     notes = notes_by_passage(EditorialNote.objects.filter(passage__in=quoted).order_by("ordinal", "pk"))
