@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 
 from readings.models import Contrast, Passage, Theme
-
 from tests.conftest import PASSWORD, member
 
 pytestmark = pytest.mark.django_db
@@ -349,3 +348,18 @@ def test_theme_pages_cost_the_same_queries_with_more_drafts(client, request, dra
         make_theme(f"seminar-{n}", 40 + n, seminar=seminar, published=n % 2 == 0)
         Contrast.objects.create(theme=draft_contrast.theme, order=10 + n, title=f"Draft {n}")
     assert counts() == before
+
+
+def test_the_theme_lists_checkbox_cannot_publish_an_empty_theme(client, theme_editor, contrast):
+    empty = Theme.objects.create(slug="empty", title="Empty", question="?", order=6)
+    client.force_login(theme_editor)
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": empty.pk, "form-0-is_published": "on"}
+    response = client.post("/admin/readings/theme/?is_published__exact=0", {**data, "_save": "Save"})
+    assert "at least one published contrast" in response.content.decode()
+    assert Theme.objects.get(pk=empty.pk).is_published is False
+
+
+def test_the_handout_marks_drafts_for_their_editors(client, theme_editor, draft_contrast):
+    client.force_login(theme_editor)
+    handout = client.get(f"/themes/{draft_contrast.theme.slug}/handout.md").content.decode()
+    assert "## 2. Unfinished pairing (draft: readers do not see this)" in handout
