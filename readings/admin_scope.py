@@ -94,12 +94,21 @@ class ReadableThemeFilter(admin.RelatedOnlyFieldListFilter):
         )
 
 
+# On the change list, and on the change form beside (never inside) its save buttons.
+BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+
+
 def content_changed():
     # update() sends no signals: the anonymous page cache must still see the change at once.
     ContentVersion.bump()
 
 
-@admin.action(description="Publish the selected themes")
+@admin.action(
+    description="Publish this theme",
+    description_plural="Publish the selected themes",
+    location=BOTH,
+    permissions=["change"],
+)
 def publish_themes(modeladmin, request, queryset):
     with transaction.atomic():
         ready = queryset.filter(is_published=False).filter(
@@ -115,14 +124,24 @@ def publish_themes(modeladmin, request, queryset):
         modeladmin.message_user(request, f"Not published: {titles}. {PUBLISH_NEEDS_A_CONTRAST}", messages.ERROR)
 
 
-@admin.action(description="Unpublish the selected themes (back to draft)")
+@admin.action(
+    description="Unpublish this theme (back to draft)",
+    description_plural="Unpublish the selected themes (back to draft)",
+    location=BOTH,
+    permissions=["change"],
+)
 def unpublish_themes(modeladmin, request, queryset):
     if count := queryset.filter(is_published=True).update(is_published=False):
         content_changed()
     modeladmin.message_user(request, f"{count} theme{'s' if count != 1 else ''} back to draft.")
 
 
-@admin.action(description="Publish the selected contrasts")
+@admin.action(
+    description="Publish this contrast",
+    description_plural="Publish the selected contrasts",
+    location=BOTH,
+    permissions=["change"],
+)
 def publish_contrasts(modeladmin, request, queryset):
     if count := queryset.filter(is_published=False).update(is_published=True):
         content_changed()
@@ -144,7 +163,12 @@ def last_published(contrasts):
     )
 
 
-@admin.action(description="Unpublish the selected contrasts (back to draft)")
+@admin.action(
+    description="Unpublish this contrast (back to draft)",
+    description_plural="Unpublish the selected contrasts (back to draft)",
+    location=BOTH,
+    permissions=["change"],
+)
 def unpublish_contrasts(modeladmin, request, queryset):
     with transaction.atomic():
         kept = list(last_published(queryset))

@@ -363,3 +363,12 @@ def test_the_handout_marks_drafts_for_their_editors(client, theme_editor, draft_
     client.force_login(theme_editor)
     handout = client.get(f"/themes/{draft_contrast.theme.slug}/handout.md").content.decode()
     assert "## 2. Unfinished pairing (draft: readers do not see this)" in handout
+
+
+def test_a_theme_is_published_from_its_change_form_by_the_publish_action(client, theme_editor, contrast):
+    ready = make_theme("ready", 7, published=False)
+    client.force_login(theme_editor)
+    url = f"/admin/readings/theme/{ready.pk}/change/"
+    assert "Publish this theme" in client.get(url).content.decode()
+    client.post(url, {"CHANGE_FORM-action": "publish_themes", "_selected_action": [ready.pk], "index": 0})
+    assert Theme.objects.get(pk=ready.pk).is_published is True
