@@ -41,9 +41,7 @@ class ThemeScopedAdmin:
 
     def get_queryset(self, request):
         editable = Theme.objects.editable_by(request.user).values("pk")
-        return (
-            super().get_queryset(request).filter(**{f"{self.to_theme}pk__in" if self.to_theme else "pk__in": editable})
-        )
+        return super().get_queryset(request).filter(**{f"{self.to_theme}pk__in": editable})
 
     def get_object(self, request, object_id, from_field=None):
         field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)

@@ -372,3 +372,35 @@ def test_a_theme_is_published_from_its_change_form_by_the_publish_action(client,
     assert "Publish this theme" in client.get(url).content.decode()
     client.post(url, {"CHANGE_FORM-action": "publish_themes", "_selected_action": [ready.pk], "index": 0})
     assert Theme.objects.get(pk=ready.pk).is_published is True
+
+
+def test_the_passage_lists_theme_filter_leaves_out_drafts_of_others(client, instructor, draft_theme):
+    make_theme("ready", 7)
+    client.force_login(instructor)
+    listed = client.get("/admin/readings/passage/").content.decode()
+    assert "Definitions" in listed and "Ready" in listed and "Drafting" not in listed
+
+
+def test_the_theme_form_refuses_to_delete_the_last_published_contrast(client, theme_editor, contrast):
+    theme = contrast.theme
+    client.force_login(theme_editor)
+    form = theme_form(title=theme.title, slug=theme.slug, order=theme.order, is_published="on")
+    form.update(
+        {
+            "contrasts-TOTAL_FORMS": "1",
+            "contrasts-INITIAL_FORMS": "1",
+            "contrasts-0-id": contrast.pk,
+            "contrasts-0-theme": theme.pk,
+            "contrasts-0-order": "1",
+            "contrasts-0-title": contrast.title,
+            "contrasts-0-commentary": contrast.commentary,
+            "contrasts-0-DELETE": "on",
+        }
+    )
+    response = client.post(f"/admin/readings/theme/{theme.pk}/change/", form)
+    assert response.status_code == 200
+    assert "last published contrasts of a published theme" in response.content.decode()
+    assert Contrast.objects.filter(pk=contrast.pk).exists()
+    del form["is_published"]
+    assert client.post(f"/admin/readings/theme/{theme.pk}/change/", form).status_code == 302
+    assert not Contrast.objects.filter(pk=contrast.pk).exists()
