@@ -151,7 +151,12 @@ def test_the_header_costs_two_queries_whatever_the_reader_has(
         notify_about(note)
     many = queries_for(client, "/themes/")
     assert len(many) == len(few)
-    header = [sql for sql in many if "readings_notification" in sql or '"readings_seminar"' in sql]
+    # The theme list reads seminars too, in a subquery of its own query (seminar themes for members).
+    header = [
+        sql
+        for sql in many
+        if ("readings_notification" in sql or '"readings_seminar"' in sql) and "readings_theme" not in sql
+    ]
     assert len(header) == 2
 
 

@@ -198,8 +198,9 @@ def test_a_theme_exports_as_a_json_file(client, contrast):
     assert json.loads(response.content) == get_json(client, "/api/themes/definitions/")
 
 
-def test_curators_may_export_a_draft_theme(client, contrast, theme, instructor):
+def test_curators_may_export_a_draft_theme(client, contrast, theme, instructor, seminar):
     theme.is_published = False
+    theme.seminar = seminar  # the instructor edits the seminar's themes, not the public ones
     theme.save()
     client.force_login(instructor)
     assert client.get("/themes/definitions/export.json").status_code == 200
