@@ -18,12 +18,19 @@ PASSAGE_BOX = {"app_label": "readings", "model_name": "contrastpassage", "field_
 
 @pytest.fixture
 def curator(editor):
-    """An editor who may build contrasts (and nothing more than the passage box needs)."""
+    """An editor of the public themes who may build contrasts (and nothing more than the passage box needs)."""
     from django.contrib.auth.models import Permission
 
     editor.user_permissions.add(
         *Permission.objects.filter(
-            codename__in=["add_contrast", "change_contrast", "view_contrast", "add_contrastpassage", "view_theme"]
+            codename__in=[
+                "add_contrast",
+                "change_contrast",
+                "view_contrast",
+                "add_contrastpassage",
+                "view_theme",
+                "change_theme",
+            ]
         )
     )
     return type(editor).objects.get(pk=editor.pk)  # fresh: no cached permissions
@@ -93,7 +100,10 @@ def test_the_form_carries_the_builder_panels_and_its_script(client, curator):
 def test_people_who_only_view_a_contrast_get_no_builder(client, editor, contrast):
     from django.contrib.auth.models import Permission
 
-    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_contrast", "view_theme"]))
+    # change_theme by hand makes them an editor of the public themes, who may open their contrasts.
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_contrast", "view_theme", "change_theme"])
+    )
     client.force_login(editor)
     page = client.get(f"/admin/readings/contrast/{contrast.pk}/change/")
     assert page.status_code == 200 and 'id="builder-preview"' not in page.content.decode()
