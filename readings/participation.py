@@ -40,7 +40,7 @@ from .models import Annotation, Assignment, Membership, Passage, Role
 ON_TIME, LATE, NONE = "on time", "late", "none"
 
 
-@dataclass
+@dataclass(slots=True)
 class Tally:
     """What one student wrote in one reading (or in all of them, for a total)."""
 
@@ -69,27 +69,26 @@ class Tally:
             return LATE
         return ON_TIME
 
-    def add(self, note: CountedNote, late: bool = False):
-        if note.is_reply:
+    @property
+    def flag(self) -> str:
+        """The status when it is worth a mark in a table of mostly on-time cells: "late", "none" or ""."""
+        status = self.status
+        return "" if status == ON_TIME else status
+
+    def add(self, is_reply: bool, words: int, passage_id: int, created: datetime):
+        # Called once per note and reading: 40,000 notes in a large seminar, so plain arguments, no objects.
+        if is_reply:
             self.replies += 1
         else:
             self.annotations += 1
-        self.words += note.words
-        self.after_due += late
-        self.passage_ids.add(note.passage_id)
-        if self.first is None or note.created < self.first:
-            self.first = note.created
-        if self.last is None or note.created > self.last:
-            self.last = note.created
-
-
-@dataclass(frozen=True)
-class CountedNote:
-    author_id: int
-    passage_id: int
-    is_reply: bool
-    created: datetime
-    words: int
+        self.words += words
+        self.passage_ids.add(passage_id)
+        if self.first is None or created < self.first:
+            self.first = created
+        if self.last is None or created > self.last:
+            self.last = created
+        if self.due_at is not None and created > self.due_at:  # Assignment.is_late, inlined
+            self.after_due += 1
 
 
 @dataclass
@@ -163,16 +162,11 @@ def participation(seminar, assignments=None) -> Participation:
     )
     if assignments is None:
         assignments = list(Assignment.objects.filter(seminar=seminar).order_by("due_at", "pk"))
-    notes_qs = counted_notes(seminar)
-    notes = [
-        CountedNote(author_id, passage_id, parent_id is not None, created, len(body.split()))
-        for author_id, passage_id, parent_id, created, body in notes_qs.order_by().values_list(
-            "author_id", "passage_id", "parent_id", "created", "body"
-        )
-    ]
-    in_readings = readings_of(notes_qs.order_by().values("passage_id"), assignments) if notes else {}
+    notes = counted_notes(seminar).order_by()
+    rows = list(notes.values_list("author_id", "passage_id", "parent_id", "created", "body"))
+    in_readings = readings_of(notes.values("passage_id"), assignments) if rows else {}
 
-    rows = {
+    by_student = {
         student.pk: StudentRow(
             student=student,
             cells=[Tally(due_at=assignment.due_at) for assignment in assignments],
@@ -180,13 +174,13 @@ def participation(seminar, assignments=None) -> Participation:
         )
         for student in students
     }
-    for note in notes:
-        indexes = in_readings.get(note.passage_id)
-        row = rows.get(note.author_id)
+    for author_id, passage_id, parent_id, created, body in rows:
+        indexes = in_readings.get(passage_id)
+        row = by_student.get(author_id)
         if not indexes or row is None:
             continue
+        note = (parent_id is not None, len(body.split()), passage_id, created)
         for index in indexes:
-            assignment = assignments[index]
-            row.cells[index].add(note, late=assignment.is_late(note.created))
-        row.total.add(note)
-    return Participation(assignments=assignments, rows=list(rows.values()))
+            row.cells[index].add(*note)
+        row.total.add(*note)
+    return Participation(assignments=assignments, rows=list(by_student.values()))

@@ -242,3 +242,21 @@ def test_the_csv_is_one_row_per_student_and_assignment_ready_for_a_gradebook(
 def test_the_seminar_page_links_instructors_to_participation(client, seminar, instructor, student):
     assert "/seminars/spring/participation/" in get(client, instructor, "/seminars/spring/").content.decode()
     assert "/seminars/spring/participation/" not in get(client, student, "/seminars/spring/").content.decode()
+
+
+def test_the_bench_seminar_fills_every_kind_of_cell(
+    django_user_model, contrast, official_paper, critical_paper, official_passage
+):
+    from django.core.management import call_command
+
+    from readings.models import Seminar
+
+    call_command("build_bench_seminar", "--students", "4", "--assignments", "3", "--notes", "4", stdout=io.StringIO())
+    seminar = Seminar.objects.get(slug="bench-participation")
+    table = participation(seminar)
+    assert len(table.rows) == 4 and [a.kind for a in table.assignments] == ["theme", "paper", "sections"]
+    cells = [cell for row in table.rows for cell in row.cells]
+    assert sum(cell.replies for cell in cells) > 0 and any(cell.after_due for cell in cells)
+    # Built again, it replaces itself rather than adding a second set of people.
+    call_command("build_bench_seminar", "--students", "4", "--assignments", "3", stdout=io.StringIO())
+    assert django_user_model.objects.filter(username__startswith="bench-participation-").count() == 5
