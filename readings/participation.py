@@ -112,10 +112,6 @@ class Participation:
     rows: list[StudentRow]
 
 
-def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def counted_notes(seminar):
     """The students' notes that participation counts, in any passage (the readings narrow them later)."""
     students = Membership.objects.filter(seminar=seminar, role=Role.STUDENT).values("user_id")
@@ -150,7 +146,7 @@ def readings_of(passage_ids, assignments) -> dict[int, list[int]]:
 
 
 def participation(seminar, assignments=None) -> Participation:
-    """The seminar's students (by name) against its assignments (by due date), in four queries.
+    """The seminar's students (by username) against its assignments (by due date), in four queries.
 
     `assignments`, a list, narrows the table to those (the page's filter); by default, all of them.
     """
@@ -158,7 +154,7 @@ def participation(seminar, assignments=None) -> Participation:
         get_user_model()
         .objects.filter(memberships__seminar=seminar, memberships__role=Role.STUDENT)
         .only("username", "first_name", "last_name", "email")
-        .order_by("last_name", "first_name", "username")
+        .order_by("username")
     )
     if assignments is None:
         assignments = list(Assignment.objects.filter(seminar=seminar).order_by("due_at", "pk"))

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from ..models import Assignment
-from ..participation import display_name, participation
+from ..participation import participation
 from .access import seminar_of_instructor
 from .exports import inert
 
@@ -65,9 +65,14 @@ def chosen_assignment(request, assignments):
     return next((assignment for assignment in assignments if str(assignment.pk) == wanted), None)
 
 
+def sort_name(user):
+    """As a class list is read: by family name (the username for someone without one), then given name."""
+    return ((user.last_name or user.get_username()).casefold(), user.first_name.casefold(), user.get_username())
+
+
 def sort_keys(assignment, assignments):
     """Each sortable column's key and how to read its value from a StudentRow, in the table's order."""
-    keys = {"student": lambda row: display_name(row.student).casefold()}
+    keys = {"student": lambda row: sort_name(row.student)}
     if assignment is None:
         for index, each in enumerate(assignments):
             keys[f"a{each.pk}"] = lambda row, index=index: (
