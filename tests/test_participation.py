@@ -260,3 +260,17 @@ def test_the_bench_seminar_fills_every_kind_of_cell(
     # Built again, it replaces itself rather than adding a second set of people.
     call_command("build_bench_seminar", "--students", "4", "--assignments", "3", stdout=io.StringIO())
     assert django_user_model.objects.filter(username__startswith="bench-participation-").count() == 5
+
+
+def test_students_without_activity_come_last_either_way_and_ties_go_by_name(
+    client, django_user_model, facts, seminar, instructor, paper_assignment
+):
+    member(django_user_model, seminar, "zed")
+    member(django_user_model, seminar, "abe")
+    url = "/seminars/spring/participation/"
+    client.force_login(instructor)
+    for direction in ("asc", "desc"):
+        html = client.get(url, {"sort": "first", "dir": direction}).content.decode()
+        order = sorted(("abe", "classmate", "student", "zed"), key=lambda name: html.index(f'?member={name}"'))
+        assert order[2:] == ["abe", "zed"]
+        assert order[:2] == (["student", "classmate"] if direction == "asc" else ["classmate", "student"])

@@ -93,6 +93,7 @@ def sort_keys(assignment, assignments):
 
 def sorted_rows(rows, key, descending):
     """Rows by one column; rows without a value (no activity yet) last either way, ties by name."""
+    rows = sorted(rows, key=lambda row: sort_name(row.student))  # sorting is stable, reversed or not
     present = [row for row in rows if key(row) is not None]
     absent = [row for row in rows if key(row) is None]
     return sorted(present, key=key, reverse=descending) + absent
@@ -141,8 +142,6 @@ def participation_table(request, slug):
         "table": table,
         "rows": sorted_rows(table.rows, keys[sort], descending),
         "columns": columns_of(request, assignment, assignments, sort, descending),
-        "sort": sort,
-        "dir": "desc" if descending else "asc",
         "csv_query": urlencode({"assignment": assignment.pk}) if assignment else "",
     }
     return TemplateResponse(request, "readings/participation.html", context)
