@@ -20,6 +20,7 @@ from .notifications import (
     notification_read_all,
     reader_settings,
 )
+from .participation import participation_csv, participation_table
 from .reading import (
     CONTEXT_SIZE,
     HOME_PAPERS,
@@ -84,6 +85,8 @@ __all__ = [
     "own_annotation",
     "paper_detail",
     "paper_list",
+    "participation_csv",
+    "participation_table",
     "passage_annotations",
     "passage_context",
     "passage_counterpoints",
