@@ -278,3 +278,9 @@ def test_every_api_url_refuses_writes_with_json_before_any_csrf_check(contrast, 
             assert response["Content-Type"] == "application/json"
             assert response["Allow"] == "GET, HEAD"
             assert json.loads(response.content) == {"error": "method not allowed"}
+
+
+def test_the_markdown_handout_puts_the_official_passage_first_as_the_page_does(client, contrast):
+    handout = client.get("/themes/definitions/handout.md").content.decode()
+    assert handout.index("### Official discourse") < handout.index("### Critical analysis")
+    assert "### Official discourse: [Author not named], [An Official Paper]" in handout
