@@ -15,6 +15,7 @@ from ..forms import WorkspaceFilterForm
 from ..models import Annotation, Paper, Passage, Role, Seminar, Tag, Theme
 from . import exports
 from .access import seminar_of_member
+from .assignments import assignment_groups
 
 WORKSPACE_PAGE_SIZE = 20
 # The notebook's seminar filter for private notes (a seminar slugged so would be shadowed by it).
@@ -168,6 +169,7 @@ def seminar_stream(request, slug):
         "query": urlencode(filters),
         "page": page_of(request, stream_threads(request, seminar, filters)),
         "tag_base": reverse("readings:seminar-stream", args=[seminar.slug]),
+        **assignment_groups(request.user, membership),
     }
     return TemplateResponse(request, "readings/seminar_stream.html", context)
 
