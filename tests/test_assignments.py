@@ -91,7 +91,6 @@ def test_students_cannot_create_edit_or_delete(client, student, assignment, name
     assert Assignment.objects.get().title == "Week one"
 
 
-
 @pytest.mark.parametrize("name", URLS)
 def test_the_instructor_reaches_every_page(client, instructor, assignment, name):
     client.force_login(instructor)
@@ -189,7 +188,9 @@ def test_editing_keeps_only_the_chosen_kinds_reading(client, instructor, seminar
         ({"opens_at": "tomorrow"}, "opens_at", "Enter a valid date/time."),
     ],
 )
-def test_bad_input_is_refused_with_a_clear_message(client, instructor, seminar, official_paper, changes, field, message):
+def test_bad_input_is_refused_with_a_clear_message(
+    client, instructor, seminar, official_paper, changes, field, message
+):
     client.force_login(instructor)
     data = form_data(**({"paper": official_paper.pk} | changes))
     if field in ("paper",):
@@ -395,4 +396,3 @@ def test_the_assignment_page_costs_the_same_for_few_notes_and_many(
 
     assert queries(client, url_of("detail", assignment)) == few
     assert few <= 18
-
