@@ -204,3 +204,38 @@ def test_visible_to_costs_one_query_more_whatever_the_number_of_assignments(
     assign(seminar, sections=True).sections.set(official_paper.sections.all())
 
     assert queries() == one == 3
+
+
+def test_the_stream_and_its_export_hide_the_reading_from_a_gated_student_but_not_from_instructors(
+    client, seminar, student, instructor, official_paper, notes
+):
+    assign(seminar, paper=official_paper)
+
+    client.force_login(student)
+    stream = client.get(f"/seminars/{seminar.slug}/").content.decode()
+    client.force_login(instructor)
+    export = client.get(f"/seminars/{seminar.slug}/export.md").content.decode()
+
+    assert "Classmate elsewhere." in stream and "Instructor prompt." in stream
+    assert "Classmate in the reading." not in stream
+    assert "Classmate in the reading." in export
+
+
+def test_a_page_costs_the_same_queries_for_one_locked_assignment_and_many(
+    client, seminar, student, official_paper, critical_paper, theme, notes, passages
+):
+    def count():
+        client.get(f"/papers/{official_paper.slug}/intro/1/")  # once to warm what a first request caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/papers/{official_paper.slug}/intro/1/").status_code == 200
+        return len(captured)
+
+    client.force_login(student)
+    assign(seminar, paper=official_paper)
+    one = count()
+    for _ in range(5):
+        assign(seminar, paper=critical_paper)
+        assign(seminar, theme=theme)
+        assign(seminar, sections=True).sections.set(official_paper.sections.all())
+
+    assert count() == one
