@@ -396,3 +396,14 @@ def test_the_assignment_page_costs_the_same_for_few_notes_and_many(
 
     assert queries(client, url_of("detail", assignment)) == few
     assert few <= 18
+
+
+def test_a_student_cannot_reach_another_seminars_assignment_through_their_own_slug(
+    client, student, other_seminar, official_paper
+):
+    theirs = assign(other_seminar, paper=official_paper)
+    client.force_login(student)
+
+    assert client.get(f"/seminars/spring/assignments/{theirs.pk}/").status_code == 404
+    assert client.get(url_of("detail", theirs)).status_code == 404
+    assert "Week one" not in client.get("/seminars/spring/").content.decode()
