@@ -12,6 +12,7 @@ from .annotations import (
     own_annotation,
     passage_annotations,
 )
+from .assignments import assignment_delete, assignment_detail, assignment_edit, assignment_new
 from .notifications import (
     NOTIFICATIONS_PAGE_SIZE,
     notification_list,
@@ -68,6 +69,10 @@ __all__ = [
     "annotation_done",
     "annotation_edit",
     "annotation_reply",
+    "assignment_delete",
+    "assignment_detail",
+    "assignment_edit",
+    "assignment_new",
     "check_still_writable",
     "compare",
     "contrast_detail",
