@@ -180,6 +180,8 @@ def every_page(client, contrast, official_passage, student):
         f"/seminars/taught/assignments/{assignment.pk}/",
         f"/seminars/taught/assignments/{assignment.pk}/edit/",
         f"/seminars/taught/assignments/{assignment.pk}/delete/",
+        "/seminars/taught/participation/",
+        "/seminars/taught/participation.csv",
     ]
 
 
