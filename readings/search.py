@@ -3,24 +3,35 @@
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Func, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .analysis.stemming import stem
 from .models import ContrastPassage, Passage, Stance
 
 QUERY_MAX_LENGTH = 200
 # A one- or two-letter prefix expands to a large share of the vocabulary and tells the reader
 # nothing yet; from three letters on the word being typed is matched as a prefix.
 PREFIX_MIN_LENGTH = 3
+# Words read from one query, exclusions included: each is a lookup in the index (a prefix one
+# a scan of part of it), so a query of a hundred ORed prefixes would cost a hundred of them.
+MAX_WORDS = 16
 SNIPPET_TOKENS = 32
+PAGE_SIZE = 50
+# Relevance is computed for at most this many matching passages, the first the index yields.
+# A query matching tens of thousands of passages in a large library is then still answered
+# in milliseconds, and the reader is told to narrow it; the five-paper corpus never gets near.
+RANK_WINDOW = 1000
 
-FTS_TABLE = "readings_passage_fts"  # created by migration 0003
+FTS_TABLE = "readings_passage_fts"  # created by migration 0003, stemming since 0014
 # The database marks matched terms with these private-use characters; escape_snippet() turns
 # them into <mark> after escaping everything else, so no text can smuggle markup through.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -29,19 +40,51 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 LESS_THAN = "\ue002"
 
 WORD = re.compile(r"[^\W_]+")
-PHRASE_OR_WORD = re.compile(r'"([^"]*)"|([^"]+)')
-STILL_TYPING = re.compile(r"[^\W_]\**\Z")
+# A double-quoted phrase, perhaps with a minus before it, or a run of anything else but spaces.
+QUERY_PIECE = re.compile(r'(-?)"([^"]*)"|([^\s"]+)')
+# A piece that ends in a letter or digit, perhaps followed by stars: its last word can be a prefix.
+ENDS_IN_WORD = re.compile(r"[^\W_]\**\Z")
+OR = "OR"
+
+
+@dataclass(frozen=True)
+class Term:
+    """Words that must appear in this order (one word, or a phrase); the last perhaps only as a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    def __str__(self):
+        text = " ".join(self.words)
+        text = f'"{text}"' if len(self.words) > 1 else text
+        return text + "*" if self.prefix else text
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """User input reduced to plain words: phrases (lists of words) to AND, and a prefix to match."""
+    """User input reduced to terms of plain words.
 
-    phrases: tuple[tuple[str, ...], ...]
-    prefix: str = ""
+    Every clause must match; a clause matches when any one of its terms does (the terms were
+    joined by OR). No excluded term may match. `cut` says words past MAX_WORDS were left out.
+    """
+
+    clauses: tuple[tuple[Term, ...], ...] = ()
+    excluded: tuple[Term, ...] = ()
+    cut: bool = False
 
     def __bool__(self):
-        return bool(self.phrases or self.prefix)
+        # Exclusions alone would match nearly every passage: they search for nothing.
+        return bool(self.clauses)
+
+    @property
+    def terms(self) -> list[Term]:
+        return [term for clause in self.clauses for term in clause]
+
+    @property
+    def prefix(self) -> str:
+        """The last word, when it is matched as a prefix (the word being typed, or one ending in *)."""
+        last = self.clauses[-1][-1] if self.clauses else None
+        return last.words[-1] if last and last.prefix else ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +98,9 @@ class SearchResults:
     query: str
     hits: list[SearchHit]
     total: int
+    page: Page = field(default_factory=lambda: Paginator([], PAGE_SIZE).page(1))
+    exclusions_only: bool = False
+    cut: bool = False
 
     def __iter__(self):
         return iter(self.hits)
@@ -75,57 +121,116 @@ class SearchResults:
     def window(self) -> int:
         return RANK_WINDOW
 
+    @property
+    def window_display(self) -> str:
+        return f"{RANK_WINDOW:,}"
+
+    @property
+    def pages(self) -> int:
+        return self.page.paginator.num_pages if self.total else 0
+
 
 def parse_query(text: str) -> ParsedQuery:
-    """Words (letters and digits) of the input, grouped by balanced double quotes into phrases.
+    """The terms of the input: words, "phrases", -exclusions, OR between terms, prefix* words.
 
-    Everything else (operators, column filters, brackets, stray quotes, emoji) is dropped, so
-    the query handed to the database is built from quoted words only and cannot be a syntax
-    error or mean something the reader did not type. A last word still being typed (nothing
-    after it but perhaps a `*`) is kept apart to be matched as a prefix.
+    Everything else (other operators, column filters, brackets, stray quotes, a stray OR or -,
+    emoji) is read as plain words or dropped, so the query handed to the database is built from
+    quoted words only and cannot be a syntax error or mean something the reader did not type.
+    Only an upper-case OR joins terms; "or" is a word. A word ending in `*`, or the last word
+    when the input ends in it (still being typed), is matched as a prefix if it is long enough.
     """
     text = text[:QUERY_MAX_LENGTH]
     if text.count('"') % 2:
         text = text.replace('"', " ")
-    phrases = []
-    for quoted, bare in PHRASE_OR_WORD.findall(text):
-        if quoted:
-            words = tuple(WORD.findall(quoted))
-            if words:
-                phrases.append(words)
+    items = []  # Terms with whether they are excluded, and OR markers, in the order typed
+    words_left = MAX_WORDS
+    cut = False
+    for piece in QUERY_PIECE.finditer(text):
+        minus, quoted, bare = piece.groups()
+        if bare == OR:
+            items.append(OR)
+            continue
+        if bare is not None:
+            words = WORD.findall(bare)
+            excluded = bare.startswith("-")
+            typing = piece.end() == len(text) and not excluded
+            prefix = bool(ENDS_IN_WORD.search(bare)) and (bare.endswith("*") or typing)
+            # An excluded piece is one term, however many words ("-soft-power"); others a term a word.
+            groups = [words] if excluded else [[word] for word in words]
         else:
-            phrases.extend((word,) for word in WORD.findall(bare))
-    prefix = ""
-    still_typing = STILL_TYPING.search(text)
-    if still_typing and phrases and len(phrases[-1]) == 1 and len(phrases[-1][0]) >= PREFIX_MIN_LENGTH:
-        prefix = phrases.pop()[0]
-    return ParsedQuery(tuple(phrases), prefix)
+            excluded, prefix = bool(minus), False
+            groups = [WORD.findall(quoted)]
+        for index, group in enumerate(groups):
+            if not group:
+                continue
+            if len(group) > words_left:
+                cut = True
+                group = group[:words_left]
+                if not group:
+                    break
+            words_left -= len(group)
+            last = index == len(groups) - 1
+            is_prefix = prefix and last and len(group[-1]) >= PREFIX_MIN_LENGTH
+            items.append((Term(tuple(group), is_prefix), excluded))
+    return ParsedQuery(*clauses_of(items), cut=cut)
 
 
-def search_passages(query: str, *, stance=None, paper=None, theme=None, limit=50) -> SearchResults:
-    """The passages matching `query`, most relevant first, with paper and section loaded.
-
-    `stance` is a Stance value, `paper` and `theme` slugs; an unknown stance is ignored, and
-    slugs are expected to be checked by the caller (readings.forms.SearchForm does). At most
-    three queries on SQLite and two on PostgreSQL, however many passages match.
-    """
-    parsed = parse_query(query or "")
-    if not parsed:
-        return SearchResults(query="", hits=[], total=0)
-    passages = filtered_passages(stance=stance, paper=paper, theme=theme)
-    if connection.vendor == "sqlite":
-        hits, total = _search_sqlite(parsed, passages, limit)
-    elif connection.vendor == "postgresql":
-        hits, total = _search_postgresql(parsed, passages, limit)
-    else:
-        raise NotImplementedError(f"no full-text search for {connection.vendor}")
-    return SearchResults(query=query_text(parsed), hits=hits, total=total)
+def clauses_of(items) -> tuple[tuple, tuple]:
+    """Group the terms: an OR between two included terms puts them in one clause; any other OR is dropped."""
+    clauses, excluded = [], []
+    for index, item in enumerate(items):
+        if item == OR:
+            continue
+        term, is_excluded = item
+        if is_excluded:
+            if term not in excluded:
+                excluded.append(term)
+            continue
+        before = items[index - 1] if index else None
+        joined = (
+            before == OR and index >= 2 and items[index - 2] != OR and not items[index - 2][1] and clauses
+        )  # "a OR b": a is the last term of the last clause
+        if joined:
+            if term not in clauses[-1]:
+                clauses[-1].append(term)
+        elif [term] not in clauses:  # a word typed twice is searched once
+            clauses.append([term])
+    return tuple(tuple(clause) for clause in clauses), tuple(excluded)
 
 
 def query_text(parsed: ParsedQuery) -> str:
-    """The words searched for, phrases in double quotes, for the results line."""
-    parts = [f'"{" ".join(words)}"' if len(words) > 1 else words[0] for words in parsed.phrases]
-    return " ".join([*parts, parsed.prefix]).strip()
+    """The query as searched, for the results line: phrases in quotes, OR, -exclusions, prefix*."""
+    parts = [" OR ".join(str(term) for term in clause) for clause in parsed.clauses]
+    parts += [f"-{term}" for term in parsed.excluded]
+    return " ".join(parts)
+
+
+def search_passages(query: str, *, stance=None, paper=None, theme=None, page=1) -> SearchResults:
+    """One page of the passages matching `query`, most relevant first, with paper and section loaded.
+
+    `stance` is a Stance value, `paper` and `theme` slugs; an unknown stance is ignored, and
+    slugs are expected to be checked by the caller (readings.forms.SearchForm does). `page`
+    is read as Paginator.get_page reads it: anything not a page number is the first page, a
+    number past the end the last. At most three queries on SQLite and two on PostgreSQL,
+    however many passages match and whichever page.
+    """
+    parsed = parse_query(query or "")
+    if not parsed:
+        return SearchResults(query=query_text(parsed), hits=[], total=0, exclusions_only=bool(parsed.excluded))
+    passages = filtered_passages(stance=stance, paper=paper, theme=theme)
+    if connection.vendor == "sqlite":
+        search = _search_sqlite
+    elif connection.vendor == "postgresql":
+        search = _search_postgresql
+    else:
+        raise NotImplementedError(f"no full-text search for {connection.vendor}")
+    hits, total, shown = search(parsed, passages, page)
+    return SearchResults(query=query_text(parsed), hits=hits, total=total, page=shown, cut=parsed.cut)
+
+
+def page_of(total: int, page) -> Page:
+    """The page asked for among the ranked window's pages (the first if `page` is not a number)."""
+    return Paginator(range(min(total, RANK_WINDOW)), PAGE_SIZE).get_page(page)
 
 
 def filtered_passages(*, stance=None, paper=None, theme=None) -> QuerySet:
@@ -140,25 +245,26 @@ def filtered_passages(*, stance=None, paper=None, theme=None) -> QuerySet:
     return passages
 
 
+def fts5_term(term: Term) -> str:
+    # Words are letters and digits only, so an FTS5 string needs no escaping; the quotes make
+    # every word a plain string, never an operator or a column name.
+    return '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
+
+
 def fts5_query(parsed: ParsedQuery) -> str:
-    """An FTS5 MATCH expression: every phrase an FTS5 string (quotes doubled), implicitly ANDed."""
+    """An FTS5 MATCH expression: clauses ANDed, terms of a clause ORed, excluded terms NOTed."""
 
-    def string(words):
-        return '"' + " ".join(words).replace('"', '""') + '"'
+    def any_of(terms):
+        strings = [fts5_term(term) for term in terms]
+        return strings[0] if len(strings) == 1 else "(" + " OR ".join(strings) + ")"
 
-    terms = [string(words) for words in parsed.phrases]
-    if parsed.prefix:
-        terms.append(string([parsed.prefix]) + "*")
-    return " ".join(terms)
-
-
-# Relevance is computed for at most this many matching passages, the first the index yields.
-# A query matching tens of thousands of passages in a large library is then still answered
-# in milliseconds, and the reader is told to narrow it; the five-paper corpus never gets near.
-RANK_WINDOW = 1000
+    query = " AND ".join(any_of(clause) for clause in parsed.clauses)
+    if parsed.excluded:
+        query = f"({query}) NOT {any_of(parsed.excluded)}"
+    return query
 
 
-def _search_sqlite(parsed, passages, limit):
+def _search_sqlite(parsed, passages, page):
     # Match first, join after: FTS5 finds the matching rowids and scores a bounded window of
     # them; the passages are then fetched by primary key and excerpted in Python. Filters
     # narrow the rowids through a subquery built by the ORM; the unary + keeps SQLite from
@@ -171,19 +277,22 @@ def _search_sqlite(parsed, passages, limit):
         filter_params += list(params)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid FROM (SELECT rowid, bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} WHERE {where} LIMIT %s) "
-            "ORDER BY score, rowid LIMIT %s",
-            [*filter_params, RANK_WINDOW, limit],
-        )
-        ranked = [rowid for (rowid,) in cursor.fetchall()]
-        cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)",
             [*filter_params, RANK_WINDOW + 1],
         )
         total = cursor.fetchone()[0]
+        shown = page_of(total, page)
+        if not total:
+            return [], 0, shown
+        cursor.execute(
+            f"SELECT rowid FROM (SELECT rowid, bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} WHERE {where} LIMIT %s) "
+            "ORDER BY score, rowid LIMIT %s OFFSET %s",
+            [*filter_params, RANK_WINDOW, PAGE_SIZE, shown.start_index() - 1],
+        )
+        ranked = [rowid for (rowid,) in cursor.fetchall()]
     by_id = Passage.objects.with_context().in_bulk(ranked)
     hits = [SearchHit(by_id[rowid], excerpt(by_id[rowid].text, parsed)) for rowid in ranked if rowid in by_id]
-    return hits, total
+    return hits, total, shown
 
 
 def folded(text: str) -> str:
@@ -191,6 +300,12 @@ def folded(text: str) -> str:
     if text.isascii():  # nothing to decompose: the common case, without a Python step per character
         return text.lower()
     return "".join(unicodedata.normalize("NFKD", ch)[0] for ch in text).lower()
+
+
+@lru_cache(maxsize=65_536)
+def stemmed(word: str) -> str:
+    """The stem of a folded word; words repeat, and the pure-Python stemmer is the cost of an excerpt."""
+    return stem(word)
 
 
 def best_window(tokens, hits) -> int:
@@ -219,16 +334,37 @@ def best_window(tokens, hits) -> int:
     return best
 
 
+def matcher(parsed: ParsedQuery):
+    """Whether a folded word of the text is one the query matched: same stem, or the start of a prefix."""
+    stems, prefixes = set(), []
+    for term in parsed.terms:
+        whole = term.words[:-1] if term.prefix else term.words
+        stems.update(stemmed(folded(word)) for word in whole)
+        if term.prefix:
+            prefix = folded(term.words[-1])
+            prefixes.append(prefix)
+            stems.add(stemmed(prefix))  # the index stems a prefix too: "infiltration*" is "infiltr*"
+    stem_prefixes = tuple(stems.intersection(stemmed(p) for p in prefixes))
+    prefixes = tuple(prefixes)
+    # A word's stem keeps its first letter: only words starting like a stem are stemmed.
+    initials = {s[:1] for s in stems}
+
+    def matches(word: str) -> bool:
+        if prefixes and word.startswith(prefixes):
+            return True
+        if word[:1] not in initials:
+            return False
+        word_stem = stemmed(word)
+        return word_stem in stems or bool(stem_prefixes and word_stem.startswith(stem_prefixes))
+
+    return matches
+
+
 def excerpt(text: str, parsed: ParsedQuery) -> SafeString:
     """About SNIPPET_TOKENS words of `text` around the first match, matched words marked."""
-    words = {folded(word) for phrase in parsed.phrases for word in phrase}
-    prefix = folded(parsed.prefix)
+    matches = matcher(parsed)
     tokens = list(WORD.finditer(text))
-    hits = [
-        i
-        for i, token in enumerate(tokens)
-        if (w := folded(token.group())) in words or (prefix and w.startswith(prefix))
-    ]
+    hits = [i for i, token in enumerate(tokens) if matches(folded(token.group()))]
     first = best_window(tokens, hits)
     window = tokens[first : first + SNIPPET_TOKENS]
     if not window:
@@ -265,32 +401,48 @@ class EnglishTextVector(Func):
     output_field = SearchVectorField()
 
 
-def postgresql_query(parsed: ParsedQuery):
-    """A tsquery built from plain words: websearch syntax for the phrases, a raw prefix term."""
-    # websearch_to_tsquery reads a bare "or" as an operator; as a word it is an English stop
-    # word, dropped anyway. Quoted phrases keep their words in order.
-    words = [
-        f'"{" ".join(phrase)}"' if len(phrase) > 1 else phrase[0]
-        for phrase in parsed.phrases
-        if len(phrase) > 1 or phrase[0].lower() != "or"
-    ]
-    query = SearchQuery(" ".join(words), search_type="websearch", config="english") if words else None
-    if parsed.prefix:
-        # The prefix holds letters and digits only, so it cannot carry tsquery operators.
-        prefix = SearchQuery(f"{parsed.prefix}:*", search_type="raw", config="english")
-        query = prefix if query is None else query & prefix
-    return query
+def tsquery_term(term: Term) -> str:
+    """A term in to_tsquery syntax: each word a quoted lexeme, a phrase joined by <->, a prefix :*."""
+    # Words are letters and digits only; the quotes are doubled all the same, as to_tsquery reads them.
+    lexemes = ["'" + word.replace("'", "''").replace("\\", "\\\\") + "'" for word in term.words]
+    if term.prefix:
+        lexemes[-1] += ":*"
+    return " <-> ".join(lexemes)
 
 
-def _search_postgresql(parsed, passages, limit):
-    query = postgresql_query(parsed)
-    if query is None:
-        return [], 0
+def tsquery_any(terms) -> str:
+    return "(" + " | ".join(f"({tsquery_term(term)})" for term in terms) + ")"
+
+
+def postgresql_query(parsed: ParsedQuery) -> SearchQuery:
+    """The included terms as one to_tsquery('english', ...): clauses ANDed, a clause's terms ORed."""
+    text = " & ".join(tsquery_any(clause) for clause in parsed.clauses)
+    return SearchQuery(text, search_type="raw", config="english")
+
+
+def postgresql_exclusion(parsed: ParsedQuery) -> SearchQuery | None:
+    """The excluded terms, any of which rules a passage out; kept apart from postgresql_query
+    because PostgreSQL drops stop words: `the -china` as one tsquery would be `!china`, which
+    matches nearly everything, where apart it is a search for nothing."""
+    if not parsed.excluded:
+        return None
+    return SearchQuery(tsquery_any(parsed.excluded), search_type="raw", config="english")
+
+
+def _search_postgresql(parsed, passages, page):
+    query, exclusion = postgresql_query(parsed), postgresql_exclusion(parsed)
     # Match first through the GIN index, then rank and excerpt a bounded window: ts_rank and
     # ts_headline read the whole text, which is what made a broad query slow on a large library.
-    matching = passages.alias(document=EnglishTextVector("text")).filter(document=query).values("id")
+    matching = passages.alias(document=EnglishTextVector("text")).filter(document=query)
+    if exclusion is not None:
+        matching = matching.exclude(document=exclusion)
+    matching = matching.values("id")
+    total = matching[: RANK_WINDOW + 1].count()
+    shown = page_of(total, page)
+    if not total:
+        return [], 0, shown
     window = Passage.objects.filter(id__in=matching[:RANK_WINDOW])
-    page = (
+    ranked = (
         window.with_context()
         .annotate(
             rank=SearchRank(EnglishTextVector("text"), query),
@@ -303,12 +455,12 @@ def _search_postgresql(parsed, passages, limit):
                 max_words=SNIPPET_TOKENS,
             ),
         )
-        .order_by("-rank", "id")[:limit]
+        .order_by("-rank", "id")[shown.start_index() - 1 : shown.end_index()]
     )
     hits = [
-        SearchHit(passage, escape_snippet(passage.headline.replace(LESS_THAN, "<"), passage.text)) for passage in page
+        SearchHit(passage, escape_snippet(passage.headline.replace(LESS_THAN, "<"), passage.text)) for passage in ranked
     ]
-    return hits, matching[: RANK_WINDOW + 1].count()
+    return hits, total, shown
 
 
 def escape_snippet(snippet: str, text: str) -> SafeString:
