@@ -314,3 +314,13 @@ def test_the_fts5_index_stems_with_porter():
     with connection.cursor() as cursor:
         cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'readings_passage_fts'")
         assert "tokenize='porter unicode61 remove_diacritics 2'" in cursor.fetchone()[0]
+
+
+def test_a_passage_dense_in_the_words_ranks_first(official_paper):
+    section = Section.objects.create(paper=official_paper, key="rank", title="Ranking", ordinal=5)
+    diluted = section.passages.create(
+        ordinal=1, text="Security matters, and so does culture, " + "among trade, law and history, " * 20
+    )
+    dense = section.passages.create(ordinal=2, text="Cultural security: the security of a culture.")
+    apart = section.passages.create(ordinal=3, text="Culture here; security there; culture and security again.")
+    assert [hit.passage for hit in search_passages("cultural security")] == [dense, apart, diluted]
