@@ -262,7 +262,8 @@ def search(request):
     arguments, problem = search_arguments(request.GET)
     if problem:
         return error(problem, 400)
-    results = search_passages(arguments.pop("query"), **arguments)
+    # A client sends finished queries: its last word is a prefix only if it ends in *.
+    results = search_passages(arguments.pop("query"), **arguments, typing=False)
     if arguments["page"] > max(results.pages, 1):
         return error("no such page", 404)
     notes = notes_by_passage(

@@ -130,14 +130,15 @@ class SearchResults:
         return self.page.paginator.num_pages if self.total else 0
 
 
-def parse_query(text: str) -> ParsedQuery:
+def parse_query(text: str, *, typing: bool = True) -> ParsedQuery:
     """The terms of the input: words, "phrases", -exclusions, OR between terms, prefix* words.
 
     Everything else (other operators, column filters, brackets, stray quotes, a stray OR or -,
     emoji) is read as plain words or dropped, so the query handed to the database is built from
     quoted words only and cannot be a syntax error or mean something the reader did not type.
     Only an upper-case OR joins terms; "or" is a word. A word ending in `*`, or the last word
-    when the input ends in it (still being typed), is matched as a prefix if it is long enough.
+    when the input ends in it (still being typed, unless `typing` is false), is matched as a
+    prefix if it is long enough.
     """
     text = text[:QUERY_MAX_LENGTH]
     if text.count('"') % 2:
@@ -153,8 +154,8 @@ def parse_query(text: str) -> ParsedQuery:
         if bare is not None:
             words = WORD.findall(bare)
             excluded = bare.startswith("-")
-            typing = piece.end() == len(text) and not excluded
-            prefix = bool(ENDS_IN_WORD.search(bare)) and (bare.endswith("*") or typing)
+            still_typing = typing and piece.end() == len(text) and not excluded
+            prefix = bool(ENDS_IN_WORD.search(bare)) and (bare.endswith("*") or still_typing)
             # An excluded piece is one term, however many words ("-soft-power"); others a term a word.
             groups = [words] if excluded else [[word] for word in words]
         else:
@@ -205,16 +206,17 @@ def query_text(parsed: ParsedQuery) -> str:
     return " ".join(parts)
 
 
-def search_passages(query: str, *, stance=None, paper=None, theme=None, page=1) -> SearchResults:
+def search_passages(query: str, *, stance=None, paper=None, theme=None, page=1, typing=True) -> SearchResults:
     """One page of the passages matching `query`, most relevant first, with paper and section loaded.
 
     `stance` is a Stance value, `paper` and `theme` slugs; an unknown stance is ignored, and
     slugs are expected to be checked by the caller (readings.forms.SearchForm does). `page`
     is read as Paginator.get_page reads it: anything not a page number is the first page, a
-    number past the end the last. Two queries on SQLite and on PostgreSQL,
-    however many passages match and whichever page.
+    number past the end the last. `typing` says the query comes from a search box, whose last
+    word may be unfinished (see parse_query). Two queries on SQLite and on PostgreSQL, however
+    many passages match and whichever page.
     """
-    parsed = parse_query(query or "")
+    parsed = parse_query(query or "", typing=typing)
     if not parsed:
         return SearchResults(query=query_text(parsed), hits=[], total=0, exclusions_only=bool(parsed.excluded))
     passages = filtered_passages(stance=stance, paper=paper, theme=theme)

@@ -324,3 +324,10 @@ def test_a_passage_dense_in_the_words_ranks_first(official_paper):
     dense = section.passages.create(ordinal=2, text="Cultural security: the security of a culture.")
     apart = section.passages.create(ordinal=3, text="Culture here; security there; culture and security again.")
     assert [hit.passage for hit in search_passages("cultural security")] == [dense, apart, diluted]
+
+
+def test_the_search_api_reads_a_prefix_only_where_it_is_asked_for(client, library):
+    # "threatens" is stemmed "threaten": the word "threat" is not in it, the prefix "threat*" is.
+    assert client.get("/api/search/", {"q": "threat"}).json()["count"] == 0
+    assert client.get("/api/search/", {"q": "threat*"}).json()["count"] == 1
+    assert len(search_passages("threat")) == 1  # the search box's last word is being typed
