@@ -24,6 +24,9 @@ PREFIX_MIN_LENGTH = 3
 # Words read from one query, exclusions included: each is a lookup in the index (a prefix one
 # a scan of part of it), so a query of a hundred ORed prefixes would cost a hundred of them.
 MAX_WORDS = 16
+# Prefixes read from one query; a later word ending in * is matched as a word. A prefix longer
+# than three letters (the index has those) merges the lists of every term it begins.
+MAX_PREFIXES = 4
 SNIPPET_TOKENS = 32
 PAGE_SIZE = 50
 # Relevance is computed for at most this many matching passages, the first the index yields.
@@ -65,7 +68,8 @@ class ParsedQuery:
     """User input reduced to terms of plain words.
 
     Every clause must match; a clause matches when any one of its terms does (the terms were
-    joined by OR). No excluded term may match. `cut` says words past MAX_WORDS were left out.
+    joined by OR). No excluded term may match. `cut` says words past MAX_WORDS were left out, or
+    prefixes past MAX_PREFIXES matched as words.
     """
 
     clauses: tuple[tuple[Term, ...], ...] = ()
@@ -144,7 +148,7 @@ def parse_query(text: str, *, typing: bool = True) -> ParsedQuery:
     if text.count('"') % 2:
         text = text.replace('"', " ")
     items = []  # Terms with whether they are excluded, and OR markers, in the order typed
-    words_left = MAX_WORDS
+    words_left, prefixes_left = MAX_WORDS, MAX_PREFIXES
     cut = False
     for piece in QUERY_PIECE.finditer(text):
         minus, quoted, bare = piece.groups()
@@ -172,6 +176,9 @@ def parse_query(text: str, *, typing: bool = True) -> ParsedQuery:
             words_left -= len(group)
             last = index == len(groups) - 1
             is_prefix = prefix and last and len(group[-1]) >= PREFIX_MIN_LENGTH
+            if is_prefix and not prefixes_left:
+                is_prefix, cut = False, True
+            prefixes_left -= is_prefix
             items.append((Term(tuple(group), is_prefix), excluded))
     return ParsedQuery(*clauses_of(items), cut=cut)
 
