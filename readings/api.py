@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from .models import Contrast, ContrastPassage, EditorialNote, Paper, Passage, Section, Stance, Theme
-from .search import QUERY_MAX_LENGTH, RANK_WINDOW, search_passages
+from .search import RANK_WINDOW, search_passages
+from .search_syntax import QUERY_MAX_LENGTH
 
 JSON_OPTIONS = {"ensure_ascii": False}
 

@@ -56,7 +56,7 @@ CACHED_PAGES = {
     "readings:api-theme": (),
     "readings:api-search": ("q", "stance", "paper", "theme", "page"),
 }
-QUERY_VALUE_MAX_LENGTH = 200  # the longest value a page reads: a search query (search.QUERY_MAX_LENGTH)
+QUERY_VALUE_MAX_LENGTH = 200  # the longest value a page reads: a search query (search_syntax.QUERY_MAX_LENGTH)
 
 
 def is_cacheable(request) -> bool:

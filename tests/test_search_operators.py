@@ -8,7 +8,8 @@ from django.db import connection
 
 import readings.search
 from readings.models import Section
-from readings.search import MAX_PREFIXES, MAX_WORDS, PAGE_SIZE, parse_query, search_passages
+from readings.search import PAGE_SIZE, search_passages
+from readings.search_syntax import MAX_PREFIXES, MAX_WORDS, parse_query
 
 pytestmark = pytest.mark.django_db
 
