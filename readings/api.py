@@ -4,6 +4,7 @@ Every endpoint answers GET (and HEAD) in a constant number of queries; anything 
 know answers a JSON 404, `{"error": "not found"}`, never Django's HTML error page.
 """
 
+import re
 from collections import defaultdict
 from functools import wraps
 
@@ -13,7 +14,9 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from .models import Contrast, ContrastPassage, EditorialNote, Paper, Passage, Section, Theme
+from .models import Contrast, ContrastPassage, EditorialNote, Paper, Passage, Section, Stance, Theme
+from .search import RANK_WINDOW, search_passages
+from .search_syntax import QUERY_MAX_LENGTH
 
 JSON_OPTIONS = {"ensure_ascii": False}
 
@@ -197,7 +200,7 @@ def unknown(request, *args, **kwargs):
 
 @api_view
 def index(request):
-    endpoints = ["api-papers", "api-themes", "api-corpus"]
+    endpoints = ["api-papers", "api-themes", "api-search", "api-corpus"]
     return {name.removeprefix("api-"): request.build_absolute_uri(reverse(f"readings:{name}")) for name in endpoints}
 
 
@@ -227,6 +230,64 @@ def themes(request):
 @api_view
 def theme(request, slug):
     return one_theme(request, Theme.objects.readable_by(request.user), slug)
+
+
+SLUG = re.compile(r"[-\w]{1,100}\Z", re.ASCII)
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}\Z")
+
+
+def search_arguments(params):
+    """The search and its filters from the query string, or the error that makes it a bad request."""
+    q = params.get("q", "")
+    if not q.strip():
+        return None, "q, the words to search for, is required"
+    if len(q) > QUERY_MAX_LENGTH:
+        return None, f"q is at most {QUERY_MAX_LENGTH} characters"
+    stance = params.get("stance", "")
+    if stance and stance not in Stance.values:
+        return None, "stance is one of: " + ", ".join(Stance.values)
+    paper, theme = params.get("paper", ""), params.get("theme", "")
+    if paper and not (SLUG.match(paper) and Paper.objects.filter(slug=paper).exists()):
+        return None, "paper is the slug of a paper (see /api/papers/)"
+    if theme and not (SLUG.match(theme) and Theme.objects.published().filter(slug=theme).exists()):
+        return None, "theme is the slug of a published theme (see /api/themes/)"
+    page = params.get("page", "1")
+    if not PAGE_NUMBER.match(page):
+        return None, "page is a page number: 1, 2, ..."
+    return {"query": q, "stance": stance, "paper": paper, "theme": theme, "page": int(page)}, None
+
+
+@api_view
+def search(request):
+    """One page of the full-text search, as the search page finds it: the passages with a snippet each.
+
+    `count` is the number of passages that can be paged through, at most RANK_WINDOW; `capped`
+    says more match than were ranked. A page past the last is a 404; anything malformed a 400.
+    """
+    arguments, problem = search_arguments(request.GET)
+    if problem:
+        return error(problem, 400)
+    # A client sends finished queries: its last word is a prefix only if it ends in *.
+    results = search_passages(arguments.pop("query"), **arguments, typing=False)
+    if arguments["page"] > max(results.pages, 1):
+        return error("no such page", 404)
+    notes = notes_by_passage(
+        EditorialNote.objects.filter(passage__in=[hit.passage.pk for hit in results]).order_by("ordinal", "pk")
+    )
+    data = {
+        "query": results.query,
+        "count": min(results.total, RANK_WINDOW),
+        "capped": results.capped,
+        "page": arguments["page"],
+        "pages": results.pages,
+        "results": [
+            {**passage_data(request, hit.passage, notes[hit.passage.pk]), "snippet": str(hit.snippet)}
+            for hit in results
+        ],
+    }
+    if results.exclusions_only:
+        data["message"] = "A search of exclusions only matches nothing: add a word to look for."
+    return data
 
 
 @api_view

@@ -11,6 +11,7 @@ urlpatterns = [
     path("passages/<slug:slug>/<str:section_key>/<int:ordinal>/", api.passage, name="api-passage"),
     path("themes/", api.themes, name="api-themes"),
     path("themes/<slug:slug>/", api.theme, name="api-theme"),
+    path("search/", api.search, name="api-search"),
     path("corpus.json", api.corpus, name="api-corpus"),
     # Anything else under /api/ is a JSON 404 too, not the site's HTML error page.
     re_path(r"^", api.unknown),

@@ -18,7 +18,7 @@ from .models import (
     Stance,
     Theme,
 )
-from .search import QUERY_MAX_LENGTH
+from .search_syntax import QUERY_MAX_LENGTH
 
 
 class SearchQueryField(forms.CharField):

@@ -45,7 +45,7 @@ CACHED_PAGES = {
     "readings:theme-handout": (),
     "readings:theme-export": (),
     "readings:compare": ("official", "critical"),
-    "readings:search": ("q", "stance", "paper", "theme"),
+    "readings:search": ("q", "stance", "paper", "theme", "page"),
     "readings:terms": ("term",),
     "readings:theme-map": (),
     "readings:api-index": (),
@@ -54,8 +54,9 @@ CACHED_PAGES = {
     "readings:api-passage": (),
     "readings:api-themes": (),
     "readings:api-theme": (),
+    "readings:api-search": ("q", "stance", "paper", "theme", "page"),
 }
-QUERY_VALUE_MAX_LENGTH = 200  # the longest value a page reads: a search query (search.QUERY_MAX_LENGTH)
+QUERY_VALUE_MAX_LENGTH = 200  # the longest value a page reads: a search query (search_syntax.QUERY_MAX_LENGTH)
 
 
 def is_cacheable(request) -> bool:

@@ -3,45 +3,35 @@
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Func, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .analysis.stemming import stem
 from .models import ContrastPassage, Passage, Stance
+from .search_syntax import WORD, ParsedQuery, fts5_query, parse_query, query_text, tsquery_any
 
-QUERY_MAX_LENGTH = 200
-# A one- or two-letter prefix expands to a large share of the vocabulary and tells the reader
-# nothing yet; from three letters on the word being typed is matched as a prefix.
-PREFIX_MIN_LENGTH = 3
 SNIPPET_TOKENS = 32
+PAGE_SIZE = 50
+# Relevance is computed for at most this many matching passages, the first the index yields.
+# A query matching tens of thousands of passages in a large library is then still answered
+# in milliseconds, and the reader is told to narrow it; the five-paper corpus never gets near.
+RANK_WINDOW = 1000
 
-FTS_TABLE = "readings_passage_fts"  # created by migration 0003
+FTS_TABLE = "readings_passage_fts"  # created by migration 0003, stemming since 0014
 # The database marks matched terms with these private-use characters; escape_snippet() turns
 # them into <mark> after escaping everything else, so no text can smuggle markup through.
 MARK_START, MARK_END = "\ue000", "\ue001"
 # ts_headline drops whatever its parser reads as an HTML tag; it is given the text with "<"
 # swapped for this character, so it sees no tags, and the swap is undone before escaping.
 LESS_THAN = "\ue002"
-
-WORD = re.compile(r"[^\W_]+")
-PHRASE_OR_WORD = re.compile(r'"([^"]*)"|([^"]+)')
-STILL_TYPING = re.compile(r"[^\W_]\**\Z")
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    """User input reduced to plain words: phrases (lists of words) to AND, and a prefix to match."""
-
-    phrases: tuple[tuple[str, ...], ...]
-    prefix: str = ""
-
-    def __bool__(self):
-        return bool(self.phrases or self.prefix)
 
 
 @dataclass(frozen=True)
@@ -55,6 +45,9 @@ class SearchResults:
     query: str
     hits: list[SearchHit]
     total: int
+    page: Page = field(default_factory=lambda: Paginator([], PAGE_SIZE).page(1))
+    exclusions_only: bool = False
+    cut: bool = False
 
     def __iter__(self):
         return iter(self.hits)
@@ -75,57 +68,42 @@ class SearchResults:
     def window(self) -> int:
         return RANK_WINDOW
 
+    @property
+    def window_display(self) -> str:
+        return f"{RANK_WINDOW:,}"
 
-def parse_query(text: str) -> ParsedQuery:
-    """Words (letters and digits) of the input, grouped by balanced double quotes into phrases.
-
-    Everything else (operators, column filters, brackets, stray quotes, emoji) is dropped, so
-    the query handed to the database is built from quoted words only and cannot be a syntax
-    error or mean something the reader did not type. A last word still being typed (nothing
-    after it but perhaps a `*`) is kept apart to be matched as a prefix.
-    """
-    text = text[:QUERY_MAX_LENGTH]
-    if text.count('"') % 2:
-        text = text.replace('"', " ")
-    phrases = []
-    for quoted, bare in PHRASE_OR_WORD.findall(text):
-        if quoted:
-            words = tuple(WORD.findall(quoted))
-            if words:
-                phrases.append(words)
-        else:
-            phrases.extend((word,) for word in WORD.findall(bare))
-    prefix = ""
-    still_typing = STILL_TYPING.search(text)
-    if still_typing and phrases and len(phrases[-1]) == 1 and len(phrases[-1][0]) >= PREFIX_MIN_LENGTH:
-        prefix = phrases.pop()[0]
-    return ParsedQuery(tuple(phrases), prefix)
+    @property
+    def pages(self) -> int:
+        return self.page.paginator.num_pages if self.total else 0
 
 
-def search_passages(query: str, *, stance=None, paper=None, theme=None, limit=50) -> SearchResults:
-    """The passages matching `query`, most relevant first, with paper and section loaded.
+def search_passages(query: str, *, stance=None, paper=None, theme=None, page=1, typing=True) -> SearchResults:
+    """One page of the passages matching `query`, most relevant first, with paper and section loaded.
 
     `stance` is a Stance value, `paper` and `theme` slugs; an unknown stance is ignored, and
-    slugs are expected to be checked by the caller (readings.forms.SearchForm does). At most
-    three queries on SQLite and two on PostgreSQL, however many passages match.
+    slugs are expected to be checked by the caller (readings.forms.SearchForm does). `page`
+    is read as Paginator.get_page reads it: anything not a page number is the first page, a
+    number past the end the last. `typing` says the query comes from a search box, whose last
+    word may be unfinished (see parse_query). Two queries on SQLite and on PostgreSQL, however
+    many passages match and whichever page.
     """
-    parsed = parse_query(query or "")
+    parsed = parse_query(query or "", typing=typing)
     if not parsed:
-        return SearchResults(query="", hits=[], total=0)
+        return SearchResults(query=query_text(parsed), hits=[], total=0, exclusions_only=bool(parsed.excluded))
     passages = filtered_passages(stance=stance, paper=paper, theme=theme)
     if connection.vendor == "sqlite":
-        hits, total = _search_sqlite(parsed, passages, limit)
+        search = _search_sqlite
     elif connection.vendor == "postgresql":
-        hits, total = _search_postgresql(parsed, passages, limit)
+        search = _search_postgresql
     else:
         raise NotImplementedError(f"no full-text search for {connection.vendor}")
-    return SearchResults(query=query_text(parsed), hits=hits, total=total)
+    hits, total, shown = search(parsed, passages, page)
+    return SearchResults(query=query_text(parsed), hits=hits, total=total, page=shown, cut=parsed.cut)
 
 
-def query_text(parsed: ParsedQuery) -> str:
-    """The words searched for, phrases in double quotes, for the results line."""
-    parts = [f'"{" ".join(words)}"' if len(words) > 1 else words[0] for words in parsed.phrases]
-    return " ".join([*parts, parsed.prefix]).strip()
+def page_of(total: int, page) -> Page:
+    """The page asked for among the ranked window's pages (the first if `page` is not a number)."""
+    return Paginator(range(min(total, RANK_WINDOW)), PAGE_SIZE).get_page(page)
 
 
 def filtered_passages(*, stance=None, paper=None, theme=None) -> QuerySet:
@@ -140,29 +118,12 @@ def filtered_passages(*, stance=None, paper=None, theme=None) -> QuerySet:
     return passages
 
 
-def fts5_query(parsed: ParsedQuery) -> str:
-    """An FTS5 MATCH expression: every phrase an FTS5 string (quotes doubled), implicitly ANDed."""
-
-    def string(words):
-        return '"' + " ".join(words).replace('"', '""') + '"'
-
-    terms = [string(words) for words in parsed.phrases]
-    if parsed.prefix:
-        terms.append(string([parsed.prefix]) + "*")
-    return " ".join(terms)
-
-
-# Relevance is computed for at most this many matching passages, the first the index yields.
-# A query matching tens of thousands of passages in a large library is then still answered
-# in milliseconds, and the reader is told to narrow it; the five-paper corpus never gets near.
-RANK_WINDOW = 1000
-
-
-def _search_sqlite(parsed, passages, limit):
-    # Match first, join after: FTS5 finds the matching rowids and scores a bounded window of
-    # them; the passages are then fetched by primary key and excerpted in Python. Filters
-    # narrow the rowids through a subquery built by the ORM; the unary + keeps SQLite from
-    # handing `rowid IN` to FTS5 as one lookup per listed row.
+def _search_sqlite(parsed, passages, page):
+    # Match first, join after: FTS5 finds the first rowids of a bounded window, which are
+    # ranked in Python (rank_window); the page's passages are then fetched by primary key and
+    # excerpted. Filters narrow the rowids through a subquery built by the ORM; the unary +
+    # keeps SQLite from handing `rowid IN` to FTS5 as one lookup per listed row. One row more
+    # than the window tells a full window from a capped one.
     match = fts5_query(parsed)
     where, filter_params = f"{FTS_TABLE} MATCH %s", [match]
     if passages.query.where:
@@ -171,19 +132,65 @@ def _search_sqlite(parsed, passages, limit):
         filter_params += list(params)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid FROM (SELECT rowid, bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} WHERE {where} LIMIT %s) "
-            "ORDER BY score, rowid LIMIT %s",
-            [*filter_params, RANK_WINDOW, limit],
+            f"SELECT id, substr(text, 1, %s), length(text) FROM readings_passage "
+            f"WHERE id IN (SELECT rowid FROM {FTS_TABLE} WHERE {where} LIMIT %s)",
+            [RANK_TEXT_LENGTH, *filter_params, RANK_WINDOW + 1],
         )
-        ranked = [rowid for (rowid,) in cursor.fetchall()]
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)",
-            [*filter_params, RANK_WINDOW + 1],
-        )
-        total = cursor.fetchone()[0]
+        window = cursor.fetchall()
+    total = len(window)
+    shown = page_of(total, page)
+    if not total:
+        return [], 0, shown
+    window.sort()  # the first RANK_WINDOW rowids are ranked, as the index yields them
+    ranked = rank_window(window[:RANK_WINDOW], parsed)[shown.start_index() - 1 : shown.end_index()]
     by_id = Passage.objects.with_context().in_bulk(ranked)
     hits = [SearchHit(by_id[rowid], excerpt(by_id[rowid].text, parsed)) for rowid in ranked if rowid in by_id]
-    return hits, total
+    return hits, total, shown
+
+
+# Of a passage, the characters read to rank it: the matched words are counted in them, so the
+# cost of ranking is bounded by the window, whatever the length of the passages.
+RANK_TEXT_LENGTH = 2000
+BM25_K1, BM25_B = 1.2, 0.75
+
+
+def rank_window(rows, parsed: ParsedQuery) -> list[int]:
+    """The ids of (id, start of text, length) rows, most relevant first: BM25 without the IDF.
+
+    FTS5's bm25() first counts, for every term, each passage of the library that holds it:
+    with stemming a common word's stem is in most of a large library, and that count cost up
+    to 200 ms a query at 1,000 papers. Here every word of the query weighs the same and the
+    work is bounded by the window: a passage ranks by how often it says each matched word,
+    with diminishing returns, for its length; ties in reading order. A word is counted where
+    its stem (or prefix) occurs in the lower-cased text, a count str.count makes in C: close
+    enough to order a window, and exact words are still what FTS5 matched.
+    """
+    heads = rank_heads(parsed)
+    average = sum(length for _, _, length in rows) / len(rows) or 1
+    scored = []
+    for pk, text, length in rows:
+        text = text.lower()
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
+        score = 0.0
+        for head in heads:
+            if n := text.count(head):
+                score += n * (BM25_K1 + 1) / (n + norm)
+        scored.append((-score, pk))
+    scored.sort()
+    return [pk for _, pk in scored]
+
+
+def rank_heads(parsed: ParsedQuery) -> tuple[str, ...]:
+    """What rank_window counts for each word of the query: its stem, less a final "i" that the word
+    may spell "y" ("happi", "happy"), or the prefix; and the words as typed, side by side."""
+    stems, prefixes = query_stems(parsed)
+    heads = {s[:-1] if s.endswith("i") and len(s) > 3 else s for s in stems} | set(prefixes)
+    # The words typed side by side count once more where the text has them so: a passage on
+    # "cultural security" before one that says "culture" often and "security" once.
+    words = [folded(clause[0].words[0]) for clause in parsed.clauses if len(clause) == 1 and not clause[0].prefix]
+    if len(words) > 1 and all(len(clause) == 1 and len(clause[0].words) == 1 for clause in parsed.clauses):
+        heads.add(" ".join(words))
+    return tuple(sorted(heads))
 
 
 def folded(text: str) -> str:
@@ -191,6 +198,12 @@ def folded(text: str) -> str:
     if text.isascii():  # nothing to decompose: the common case, without a Python step per character
         return text.lower()
     return "".join(unicodedata.normalize("NFKD", ch)[0] for ch in text).lower()
+
+
+@lru_cache(maxsize=65_536)
+def stemmed(word: str) -> str:
+    """The stem of a folded word; words repeat, and the pure-Python stemmer is the cost of an excerpt."""
+    return stem(word)
 
 
 def best_window(tokens, hits) -> int:
@@ -219,16 +232,42 @@ def best_window(tokens, hits) -> int:
     return best
 
 
+def query_stems(parsed: ParsedQuery) -> tuple[set[str], tuple[str, ...]]:
+    """The stems of the query's words, and its prefixes, folded."""
+    stems, prefixes = set(), []
+    for term in parsed.terms:
+        whole = term.words[:-1] if term.prefix else term.words
+        stems.update(stemmed(folded(word)) for word in whole)
+        if term.prefix:
+            prefix = folded(term.words[-1])
+            prefixes.append(prefix)
+            stems.add(stemmed(prefix))  # the index stems a prefix too: "infiltration*" is "infiltr*"
+    return stems, tuple(prefixes)
+
+
+def matcher(parsed: ParsedQuery):
+    """Whether a folded word of the text is one the query matched: same stem, or the start of a prefix."""
+    stems, prefixes = query_stems(parsed)
+    stem_prefixes = tuple(stems.intersection(stemmed(p) for p in prefixes))
+    # Only words that begin as a stem does are stemmed: the pure-Python stemmer is most of the cost.
+    heads = tuple(s[:-1] or s for s in stems)
+
+    def matches(word: str) -> bool:
+        if prefixes and word.startswith(prefixes):
+            return True
+        if not word.startswith(heads):
+            return False
+        word_stem = stemmed(word)
+        return word_stem in stems or bool(stem_prefixes and word_stem.startswith(stem_prefixes))
+
+    return matches
+
+
 def excerpt(text: str, parsed: ParsedQuery) -> SafeString:
     """About SNIPPET_TOKENS words of `text` around the first match, matched words marked."""
-    words = {folded(word) for phrase in parsed.phrases for word in phrase}
-    prefix = folded(parsed.prefix)
+    matches = matcher(parsed)
     tokens = list(WORD.finditer(text))
-    hits = [
-        i
-        for i, token in enumerate(tokens)
-        if (w := folded(token.group())) in words or (prefix and w.startswith(prefix))
-    ]
+    hits = [i for i, token in enumerate(tokens) if matches(folded(token.group()))]
     first = best_window(tokens, hits)
     window = tokens[first : first + SNIPPET_TOKENS]
     if not window:
@@ -265,32 +304,35 @@ class EnglishTextVector(Func):
     output_field = SearchVectorField()
 
 
-def postgresql_query(parsed: ParsedQuery):
-    """A tsquery built from plain words: websearch syntax for the phrases, a raw prefix term."""
-    # websearch_to_tsquery reads a bare "or" as an operator; as a word it is an English stop
-    # word, dropped anyway. Quoted phrases keep their words in order.
-    words = [
-        f'"{" ".join(phrase)}"' if len(phrase) > 1 else phrase[0]
-        for phrase in parsed.phrases
-        if len(phrase) > 1 or phrase[0].lower() != "or"
-    ]
-    query = SearchQuery(" ".join(words), search_type="websearch", config="english") if words else None
-    if parsed.prefix:
-        # The prefix holds letters and digits only, so it cannot carry tsquery operators.
-        prefix = SearchQuery(f"{parsed.prefix}:*", search_type="raw", config="english")
-        query = prefix if query is None else query & prefix
-    return query
+def postgresql_query(parsed: ParsedQuery) -> SearchQuery:
+    """The included terms as one to_tsquery('english', ...): clauses ANDed, a clause's terms ORed."""
+    text = " & ".join(tsquery_any(clause) for clause in parsed.clauses)
+    return SearchQuery(text, search_type="raw", config="english")
 
 
-def _search_postgresql(parsed, passages, limit):
-    query = postgresql_query(parsed)
-    if query is None:
-        return [], 0
+def postgresql_exclusion(parsed: ParsedQuery) -> SearchQuery | None:
+    """The excluded terms, any of which rules a passage out; kept apart from postgresql_query
+    because PostgreSQL drops stop words: `the -china` as one tsquery would be `!china`, which
+    matches nearly everything, where apart it is a search for nothing."""
+    if not parsed.excluded:
+        return None
+    return SearchQuery(tsquery_any(parsed.excluded), search_type="raw", config="english")
+
+
+def _search_postgresql(parsed, passages, page):
+    query, exclusion = postgresql_query(parsed), postgresql_exclusion(parsed)
     # Match first through the GIN index, then rank and excerpt a bounded window: ts_rank and
     # ts_headline read the whole text, which is what made a broad query slow on a large library.
-    matching = passages.alias(document=EnglishTextVector("text")).filter(document=query).values("id")
+    matching = passages.alias(document=EnglishTextVector("text")).filter(document=query)
+    if exclusion is not None:
+        matching = matching.exclude(document=exclusion)
+    matching = matching.values("id")
+    total = matching[: RANK_WINDOW + 1].count()
+    shown = page_of(total, page)
+    if not total:
+        return [], 0, shown
     window = Passage.objects.filter(id__in=matching[:RANK_WINDOW])
-    page = (
+    ranked = (
         window.with_context()
         .annotate(
             rank=SearchRank(EnglishTextVector("text"), query),
@@ -303,12 +345,12 @@ def _search_postgresql(parsed, passages, limit):
                 max_words=SNIPPET_TOKENS,
             ),
         )
-        .order_by("-rank", "id")[:limit]
+        .order_by("-rank", "id")[shown.start_index() - 1 : shown.end_index()]
     )
     hits = [
-        SearchHit(passage, escape_snippet(passage.headline.replace(LESS_THAN, "<"), passage.text)) for passage in page
+        SearchHit(passage, escape_snippet(passage.headline.replace(LESS_THAN, "<"), passage.text)) for passage in ranked
     ]
-    return hits, matching[: RANK_WINDOW + 1].count()
+    return hits, total, shown
 
 
 def escape_snippet(snippet: str, text: str) -> SafeString:

@@ -54,6 +54,7 @@ def test_index_names_the_endpoints(client, db):
     assert data == {
         "papers": "http://testserver/api/papers/",
         "themes": "http://testserver/api/themes/",
+        "search": "http://testserver/api/search/",
         "corpus": "http://testserver/api/corpus.json",
     }
 

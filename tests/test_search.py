@@ -59,8 +59,10 @@ def test_a_finished_word_is_not_a_prefix():
 
 def test_query_syntax_is_reduced_to_quoted_words():
     parsed = parse_query('text:culture NEAR("soft power") -x OR y^2 "unfinished')
-    assert fts5_query(parsed) == '"text" "culture" "NEAR" "soft" "power" "x" "OR" "y" "2" "unfinished"*'
-    assert fts5_query(parse_query('"soft power" state')) == '"soft power" "state"*'
+    assert fts5_query(parsed) == (
+        '("text" AND "culture" AND "NEAR" AND "soft" AND "power" AND "y" AND "2" AND "unfinished"*) NOT "x"'
+    )
+    assert fts5_query(parse_query('"soft power" state')) == '"soft power" AND "state"*'
 
 
 def hostile_passage(paper, text):

@@ -166,6 +166,7 @@ def every_page(client, contrast, official_passage, student):
         "/api/passages/official/intro/1/",
         "/api/themes/",
         "/api/themes/definitions/",
+        "/api/search/?q=paper",
         "/api/corpus.json",
         "/accounts/login/",
         "/notifications/",

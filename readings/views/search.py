@@ -18,8 +18,14 @@ from .render import render_page
 @vary_on_headers("HX-Request")
 def search(request):
     form = SearchForm(request.GET, user=request.user)
-    results = search_passages(form.cleaned_data["q"], **form.filters()) if form.is_valid() else None
-    return render_page(request, "readings/search.html", "results", {"form": form, "results": results})
+    results = None
+    if form.is_valid():
+        results = search_passages(form.cleaned_data["q"], **form.filters(), page=request.GET.get("page"))
+    # The pagination links carry the search and its filters; the page number is theirs to set.
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "results": results, "page": results.page if results else None, "query": params.urlencode()}
+    return render_page(request, "readings/search.html", "results", context)
 
 
 # Term contrast and theme map.

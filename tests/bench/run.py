@@ -60,6 +60,12 @@ COLD_QUERIES = [
     "cultural sovereignty",
     "ideology",
     "identity",
+    # Stemming and the operators (issue 12): a form the texts use otherwise, a phrase less a
+    # word, either of two words, a prefix.
+    "infiltrate",
+    '"soft power" -china',
+    "Confucius OR Xinjiang",
+    "legitim*",
 ]
 
 
@@ -186,19 +192,27 @@ def serve_and_measure(database: Path, workers: int, seconds: float, connections:
         log.close()
 
 
-def cold_search_p95(database: Path) -> float:
-    """Search without any cache: each query once, timed in-process, as a reader's first search is."""
+def cold_search_p95(database: Path) -> dict:
+    """Search without any cache: each distinct query once, timed in-process, as a reader's first search is.
+
+    The p95 of wall-clock time, and of the process's CPU time, which other processes on a busy
+    machine add less to (the wall time is what the budget is set on).
+    """
     code = (
         "import json, time\n"
         "from readings.search import search_passages\n"
         f"queries = {COLD_QUERIES!r}\n"
-        "times = []\n"
+        "wall, cpu = [], []\n"
         "for q in queries:\n"
-        "    t = time.perf_counter(); search_passages(q); times.append((time.perf_counter() - t) * 1000)\n"
-        "print(json.dumps(times))\n"
+        "    t, c = time.perf_counter(), time.process_time(); search_passages(q)\n"
+        "    wall.append((time.perf_counter() - t) * 1000); cpu.append((time.process_time() - c) * 1000)\n"
+        "print(json.dumps([wall, cpu]))\n"
     )
-    times = json.loads(manage(database, "shell", "-c", code, capture=True).stdout.strip().splitlines()[-1])
-    return statistics.quantiles(times, n=20)[-1]
+    output = manage(database, "shell", "-c", code, capture=True).stdout.strip().splitlines()[-1]
+    return {
+        name: round(statistics.quantiles(times, n=20)[-1], 2)
+        for name, times in zip(("wall", "cpu"), json.loads(output), strict=True)
+    }
 
 
 PARTICIPATION_SEMINAR = "bench-participation"
@@ -272,12 +286,14 @@ def main():
         figures[label] = serve_and_measure(database, args.workers, args.seconds, args.connections)
     big = figures[str(args.papers)]
     ratios = {page: big[page]["p95_ms"] / max(figures["5"][page]["p95_ms"], 0.001) for page in PAGES}
+    cold_search = cold_search_p95(large)
     summary = {
         "theme_vs_static": round(big["theme"]["rps"] / big["static"]["rps"], 3),
         "worst_scale_p95_ratio": round(max(ratios.values()), 3),
         "worst_scale_page": max(ratios, key=ratios.get),
         "search_p95_ms": round(big["search"]["p95_ms"], 2),
-        "search_cold_p95_ms": round(cold_search_p95(large), 2),
+        "search_cold_p95_ms": cold_search["wall"],
+        "search_cold_p95_cpu_ms": cold_search["cpu"],
         **participation_p95(small),
         "papers": args.papers,
         "errors": sum(r["errors"] for scale in figures.values() for r in scale.values()),

@@ -47,3 +47,19 @@ def test_a_filter_narrows_the_results_in_place(page):
         re.compile("Critical analysis", re.I)
     )
     assert page.evaluate("window.documentBeforeFiltering === true")
+
+
+def test_next_page_swaps_the_results_and_keeps_the_search(page):
+    page.goto("/search/?q=soft+power")
+    expect(page.locator(".search-count")).to_contain_text("Page 1 of")
+    page.evaluate("window.documentBeforePaging = true")
+
+    page.get_by_role("link", name="Next →").click()
+
+    expect(page).to_have_url(re.compile(r"/search/\?q=soft(\+|%20)power&page=2$"))
+    expect(page.locator(".search-count")).to_contain_text("Page 2 of")
+    expect(page.locator(".search-hit").first.locator("mark").first).to_be_visible()
+    expect(page.get_by_label("Search the papers")).to_have_value("soft power")
+    assert page.evaluate("window.documentBeforePaging === true"), "the results were swapped in, not a new page"
+    page.go_back()
+    expect(page.locator(".search-count")).to_contain_text("Page 1 of")
