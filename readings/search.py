@@ -1,7 +1,6 @@
 """Full-text search over passages: FTS5 on SQLite, tsvector on PostgreSQL, one entry point."""
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -14,7 +13,7 @@ from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .analysis.stemming import stem
+from .analysis import fold, stem
 from .models import ContrastPassage, Passage, Stance
 from .search_syntax import WORD, ParsedQuery, fts5_query, parse_query, query_text, tsquery_any
 
@@ -187,17 +186,10 @@ def rank_heads(parsed: ParsedQuery) -> tuple[str, ...]:
     heads = {s[:-1] if s.endswith("i") and len(s) > 3 else s for s in stems} | set(prefixes)
     # The words typed side by side count once more where the text has them so: a passage on
     # "cultural security" before one that says "culture" often and "security" once.
-    words = [folded(clause[0].words[0]) for clause in parsed.clauses if len(clause) == 1 and not clause[0].prefix]
+    words = [fold(clause[0].words[0]) for clause in parsed.clauses if len(clause) == 1 and not clause[0].prefix]
     if len(words) > 1 and all(len(clause) == 1 and len(clause[0].words) == 1 for clause in parsed.clauses):
         heads.add(" ".join(words))
     return tuple(sorted(heads))
-
-
-def folded(text: str) -> str:
-    """Lower case without diacritics, character for character, as the FTS5 tokenizer compares words."""
-    if text.isascii():  # nothing to decompose: the common case, without a Python step per character
-        return text.lower()
-    return "".join(unicodedata.normalize("NFKD", ch)[0] for ch in text).lower()
 
 
 @lru_cache(maxsize=65_536)
@@ -213,7 +205,7 @@ def best_window(tokens, hits) -> int:
     so one pass keeps a count of the matched words inside the window as it slides: linear in the
     hits, where comparing every hit with every other took minutes on one huge paragraph.
     """
-    words = [folded(tokens[i].group()) for i in hits]
+    words = [fold(tokens[i].group()) for i in hits]
     inside = Counter()
     entering = leaving = 0  # hits[leaving:entering] are inside the window
     best, best_count = 0, -1
@@ -237,9 +229,9 @@ def query_stems(parsed: ParsedQuery) -> tuple[set[str], tuple[str, ...]]:
     stems, prefixes = set(), []
     for term in parsed.terms:
         whole = term.words[:-1] if term.prefix else term.words
-        stems.update(stemmed(folded(word)) for word in whole)
+        stems.update(stemmed(fold(word)) for word in whole)
         if term.prefix:
-            prefix = folded(term.words[-1])
+            prefix = fold(term.words[-1])
             prefixes.append(prefix)
             stems.add(stemmed(prefix))  # the index stems a prefix too: "infiltration*" is "infiltr*"
     return stems, tuple(prefixes)
@@ -267,7 +259,7 @@ def excerpt(text: str, parsed: ParsedQuery) -> SafeString:
     """About SNIPPET_TOKENS words of `text` around the first match, matched words marked."""
     matches = matcher(parsed)
     tokens = list(WORD.finditer(text))
-    hits = [i for i, token in enumerate(tokens) if matches(folded(token.group()))]
+    hits = [i for i, token in enumerate(tokens) if matches(fold(token.group()))]
     first = best_window(tokens, hits)
     window = tokens[first : first + SNIPPET_TOKENS]
     if not window:

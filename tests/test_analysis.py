@@ -12,7 +12,6 @@ from readings.analysis import (
     stem_any,
     tokenize,
 )
-from readings.search import folded
 
 
 def test_tokens_are_folded_words_with_their_offsets():
@@ -25,7 +24,7 @@ def test_tokens_are_folded_words_with_their_offsets():
 def test_folding_keeps_offsets_as_search_excerpts_need():
     for word in ("Café", "ŽIVOT", "культурной", "plain"):
         assert len(fold(word)) == len(word)
-        assert fold(word) == folded(word)
+    assert fold("Café") == "cafe" and fold("ŽIVOT") == "zivot"
 
 
 def test_phrases_join_only_across_spaces_and_hyphens():

@@ -13,9 +13,10 @@ from contextlib import contextmanager
 
 import pytest
 
+from readings.analysis import fold
 from readings.analysis.tokens import ngrams
 from readings.analysis.tokens import tokenize as tokenise
-from readings.search import SNIPPET_TOKENS, WORD, best_window, excerpt, folded, parse_query
+from readings.search import SNIPPET_TOKENS, WORD, best_window, excerpt, parse_query
 from readings.terms import kwic, trim_left, trim_right
 
 SENTENCE = "Soft power, in Nye's words, is the ability to attract and co-opt rather than coerce. "
@@ -127,7 +128,7 @@ def plainly_best_window(tokens, hits):
     best, best_count = 0, -1
     for hit in hits:
         first = max(0, hit - SNIPPET_TOKENS // 4)
-        seen = {folded(tokens[i].group()) for i in hits if first <= i < first + SNIPPET_TOKENS}
+        seen = {fold(tokens[i].group()) for i in hits if first <= i < first + SNIPPET_TOKENS}
         if len(seen) > best_count:
             best, best_count = first, len(seen)
     return best
