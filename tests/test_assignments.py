@@ -407,3 +407,16 @@ def test_a_student_cannot_reach_another_seminars_assignment_through_their_own_sl
     assert client.get(f"/seminars/spring/assignments/{theirs.pk}/").status_code == 404
     assert client.get(url_of("detail", theirs)).status_code == 404
     assert "Week one" not in client.get("/seminars/spring/").content.decode()
+
+
+def test_a_theme_reading_is_its_published_contrasts_only(seminar, contrast, official_paper):
+    from readings.models import Contrast, Section
+
+    section = Section.objects.create(paper=official_paper, key="later", title="Later", ordinal=2)
+    unpublished = section.passages.create(ordinal=1, text="Not yet part of the reading.")
+    draft = Contrast.objects.create(theme=contrast.theme, order=2, title="Draft")
+    draft.contrast_passages.create(passage=unpublished, side="official")
+    week = assign(seminar, theme=contrast.theme)
+    reading = set(week.passages())
+    assert reading == set(contrast.passages.all())
+    assert unpublished not in reading

@@ -105,7 +105,10 @@ class Assignment(RenderedMarkdown):
     def reading_q(self, prefix: str = "") -> Q:
         """The assignment's passages as a condition on Passage (prefix "passage__" from an Annotation)."""
         if self.kind == self.Kind.THEME:
-            in_theme = ContrastPassage.objects.filter(passage=OuterRef(f"{prefix}id"), contrast__theme=self.theme_id)
+            # The theme's published contrasts: a draft's passages are not yet part of what students read.
+            in_theme = ContrastPassage.objects.filter(
+                passage=OuterRef(f"{prefix}id"), contrast__theme=self.theme_id, contrast__is_published=True
+            )
             return Q(Exists(in_theme))
         if self.kind == self.Kind.PAPER:
             return Q(**{f"{prefix}paper_id": self.paper_id})

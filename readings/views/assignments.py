@@ -77,7 +77,7 @@ def assignment_detail(request, slug, pk):
     is_instructor = membership.role == Role.INSTRUCTOR
     context = {"assignment": assignment, "seminar": assignment.seminar, "is_instructor": is_instructor}
     if assignment.kind == Assignment.Kind.THEME:
-        contrasts = list(assignment.theme.contrasts_for_reading())
+        contrasts = list(assignment.theme.contrasts_for_reading(request.user))
         context.update(
             theme=assignment.theme,
             contrasts=contrasts,
