@@ -230,3 +230,13 @@ def test_the_favicon_browsers_ask_for_on_admin_pages_leads_to_the_sites_icon(cli
     assert response.status_code == 301
     assert response["Location"].endswith(".svg")
     assert client.head("/favicon.ico").status_code == 301
+
+
+def test_the_500_page_is_in_the_sites_look_without_touching_the_database(rf, django_assert_num_queries):
+    from django.views.defaults import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert 'rel="stylesheet"' in html and 'class="site-header"' in html and "<h1>Something went wrong</h1>" in html
