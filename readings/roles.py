@@ -28,7 +28,9 @@ ROLES = {
         "passage": ["view"],
         "editorialnote": ["view"],
         "annotation": ["add"],  # not "view": students' private notes are not for the admin list
-        "seminar": ["view"],
+        # "add": creating seminars outside the admin (/seminars/new/). A new instructor, who has no
+        # seminar yet and so not this group, is given it by hand as a user permission.
+        "seminar": ["add", "view"],
         "membership": ["view"],
     },
     STUDENTS_GROUP: {
