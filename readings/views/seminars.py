@@ -1,0 +1,402 @@
+"""Seminars run by their instructors: creating, renaming and archiving one, its members, its join link, and sign-up."""
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mass_mail
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlencode, urlsafe_base64_encode
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import membership_import, throttling
+from ..models import Membership, Role, Seminar, new_join_code
+from ..seminar_forms import AddMemberForm, BulkAddForm, RoleChangeForm, SeminarForm, SignUpForm
+from .access import seminar_of_instructor
+from .render import render_page
+
+log = logging.getLogger(__name__)
+
+MEMBERS_PAGE_SIZE = 50
+# /seminars/new/ and /seminars/join/ sit beside /seminars/<slug>/: no seminar may be slugged so.
+RESERVED_SLUGS = {"new", "join"}
+SLUG_MAX_LENGTH = 70  # leaves room in Seminar.slug (80) for a "-123" that makes it unique
+# A join code is looked up by its first characters only, then compared whole in constant time: the
+# lookup's timing can tell at most whether some code starts so (36 of 192 random bits).
+JOIN_CODE_PREFIX = 6
+JOIN_CODE_MAX_LENGTH = 64  # Seminar.join_code; a longer code in a URL is invalid without a lookup
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:SLUG_MAX_LENGTH].strip("-") or "seminar"
+    taken = set(Seminar.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | RESERVED_SLUGS
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def seminar_new(request):
+    """A new seminar, whose creator is its first instructor (readings.add_seminar needed)."""
+    if not request.user.has_perm("readings.add_seminar"):
+        raise PermissionDenied("Creating seminars needs the instructor permission: ask an administrator for it.")
+    form = SeminarForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for _attempt in range(3):  # two instructors may take the same slug at the same moment
+            try:
+                with transaction.atomic():
+                    seminar = Seminar.objects.create(
+                        name=form.cleaned_data["name"], slug=unique_slug(form.cleaned_data["name"])
+                    )
+                    Membership.objects.create(seminar=seminar, user=request.user, role=Role.INSTRUCTOR)
+                break
+            except IntegrityError:
+                continue
+        else:
+            form.add_error("name", "This seminar could not be created just now: try again.")
+            return TemplateResponse(request, "readings/seminar_new.html", {"form": form}, status=409)
+        messages.success(request, f"{seminar.name} is created. Add its members here.")
+        return redirect("readings:seminar-members", seminar.slug)
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(request, "readings/seminar_new.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def seminar_settings(request, slug):
+    """Rename the seminar; the archive and join-link controls live here too."""
+    seminar = seminar_of_instructor(request, slug)
+    form = SeminarForm(request.POST or None, instance=seminar)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            Seminar.objects.filter(pk=seminar.pk).update(name=form.cleaned_data["name"])
+        messages.success(request, "The seminar is renamed.")
+        return redirect("readings:seminar-settings", seminar.slug)
+    if request.method == "POST":
+        seminar.refresh_from_db(fields=["name"])  # the heading keeps the name the seminar has
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(
+        request, "readings/seminar_settings.html", settings_context(request, seminar, form), status=status
+    )
+
+
+def settings_context(request, seminar, form):
+    join_url = request.build_absolute_uri(reverse("readings:seminar-join", args=[seminar.join_code]))
+    return {"seminar": seminar, "form": form, "join_url": join_url}
+
+
+@require_POST
+@login_required
+def seminar_archive(request, slug):
+    """Archive (read-only, still readable) or bring back the seminar."""
+    seminar = seminar_of_instructor(request, slug)
+    archive = request.POST.get("archive") == "1"
+    with transaction.atomic():
+        Seminar.objects.filter(pk=seminar.pk).update(archived_at=timezone.now() if archive else None)
+    messages.success(
+        request,
+        f"{seminar.name} is archived: its members can read it, nobody can write in it."
+        if archive
+        else f"{seminar.name} is open again.",
+    )
+    return redirect("readings:seminar-settings", seminar.slug)
+
+
+@require_POST
+@login_required
+def seminar_join_link(request, slug):
+    """Turn the join link on or off, or give it a new code (the old link stops working)."""
+    seminar = seminar_of_instructor(request, slug)
+    action = request.POST.get("action")
+    changes = {
+        "enable": {"join_enabled": True},
+        "disable": {"join_enabled": False},
+        "regenerate": {"join_code": new_join_code()},
+    }.get(action)
+    if changes is None:
+        return TemplateResponse(request, "400.html", status=400)
+    with transaction.atomic():
+        Seminar.objects.filter(pk=seminar.pk).update(**changes)
+    done = {
+        "enable": "The join link is on: anyone who has it can join as a student.",
+        "disable": "The join link is off: it joins nobody until it is turned on again.",
+        "regenerate": "The join link is new: the old one joins nobody.",
+    }
+    messages.success(request, done[action])
+    return redirect("readings:seminar-settings", seminar.slug)
+
+
+# The members page.
+
+
+def members_page(request, seminar, add_form=None, bulk_form=None, status=200):
+    memberships = seminar.memberships.select_related("user").order_by("role", "user__username", "pk")
+    page = Paginator(memberships, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "seminar": seminar,
+        "page": page,
+        "add_form": add_form or AddMemberForm(seminar=seminar),
+        "bulk_form": bulk_form or BulkAddForm(),
+        "report": getattr(bulk_form, "report", None),
+        "roles": Role.choices,
+        "max_lines": membership_import.MAX_LINES,
+    }
+    return render_page(request, "readings/seminar_members.html", "member-list", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+@login_required
+def seminar_members(request, slug):
+    return members_page(request, seminar_of_instructor(request, slug))
+
+
+@require_POST
+@login_required
+def member_add(request, slug):
+    seminar = seminar_of_instructor(request, slug)
+    form = AddMemberForm(request.POST, seminar=seminar)
+    if not form.is_valid():
+        return members_page(request, seminar, add_form=form, status=400)
+    try:
+        with transaction.atomic():
+            Membership.objects.create(seminar=seminar, user=form.user, role=form.cleaned_data["role"])
+    except IntegrityError:
+        pass  # added by someone else meanwhile: the person is a member, as asked
+    messages.success(
+        request, f"{form.user.get_username()} is added as {Role(form.cleaned_data['role']).label.lower()}."
+    )
+    return redirect("readings:seminar-members", seminar.slug)
+
+
+@require_POST
+@login_required
+def member_import(request, slug):
+    """Add the people of pasted CSV lines: every line valid, or nobody added (one transaction)."""
+    seminar = seminar_of_instructor(request, slug)
+    form = BulkAddForm(request.POST)
+    if not form.is_valid():
+        return members_page(request, seminar, bulk_form=form, status=400)
+    try:
+        outcome = membership_import.add_all(seminar, form.report.lines)
+    except IntegrityError:
+        # An account of the same name was created between the check and the write: nothing was added.
+        form.add_error("lines", "Accounts changed while these lines were added, and nobody was added: add them again.")
+        return members_page(request, seminar, bulk_form=form, status=409)
+    # After the transaction: a slow or failing mail server must neither hold the lock nor undo the import.
+    sent = send_set_password_emails(request, seminar, outcome.created)
+    summary = f"{outcome.added} added"
+    if outcome.created:
+        summary += f", of whom {len(outcome.created)} with new accounts ({sent} sent an email to choose a password)"
+    if outcome.already:
+        summary += f"; {outcome.already} already member{'s' if outcome.already != 1 else ''}, left as they were"
+    messages.success(request, summary + ".")
+    return redirect("readings:seminar-members", seminar.slug)
+
+
+def send_set_password_emails(request, seminar, users) -> int:
+    """The set-your-password email, with a link made by Django's password-reset tokens; how many were sent."""
+    if not users:
+        return 0
+    subject = f"Your account for {seminar.name} in the Soft Power Reading Room"
+    mails = []
+    for user in users:
+        link = request.build_absolute_uri(
+            reverse(
+                "password_reset_confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user),
+                },
+            )
+        )
+        context = {"user": user, "seminar": seminar, "link": link, "invited_by": request.user}
+        mails.append((subject, render_to_string("registration/set_password_email.txt", context), None, [user.email]))
+    try:
+        return send_mass_mail(mails)
+    except OSError:
+        # The accounts are made; the people can still use "Forgotten your password?".
+        log.exception("Sending set-your-password emails failed.")
+        return 0
+
+
+def membership_in(seminar, pk):
+    return get_object_or_404(Membership.objects.select_related("user"), seminar=seminar, pk=pk)
+
+
+def keeps_an_instructor(seminar, membership) -> bool:
+    """Whether the seminar still has an instructor without this membership's (inside a transaction).
+
+    The instructors' rows are locked, so two instructors demoting each other at once cannot both succeed.
+    """
+    instructors = list(
+        Membership.objects.select_for_update()
+        .filter(seminar=seminar, role=Role.INSTRUCTOR)
+        .values_list("pk", flat=True)
+    )
+    return any(pk != membership.pk for pk in instructors)
+
+
+@require_POST
+@login_required
+def member_role(request, slug, pk):
+    seminar = seminar_of_instructor(request, slug)
+    membership = membership_in(seminar, pk)
+    form = RoleChangeForm(request.POST)
+    if not form.is_valid():
+        return TemplateResponse(request, "400.html", status=400)
+    role = form.cleaned_data["role"]
+    name = membership.user.get_username()
+    with transaction.atomic():
+        if (
+            membership.role == Role.INSTRUCTOR
+            and role != Role.INSTRUCTOR
+            and not keeps_an_instructor(seminar, membership)
+        ):
+            messages.error(request, f"{name} is the seminar’s only instructor: make someone else an instructor first.")
+            return redirect("readings:seminar-members", seminar.slug)
+        membership.role = role
+        membership.save(update_fields=["role"])  # the signal gives and takes the role's group and staff access
+    messages.success(request, f"{name} is now {Role(role).label.lower()}.")
+    return leave_if_no_longer_instructor(request, seminar)
+
+
+@require_POST
+@login_required
+def member_remove(request, slug, pk):
+    seminar = seminar_of_instructor(request, slug)
+    membership = membership_in(seminar, pk)
+    name = membership.user.get_username()
+    with transaction.atomic():
+        if membership.role == Role.INSTRUCTOR and not keeps_an_instructor(seminar, membership):
+            messages.error(request, f"{name} is the seminar’s only instructor: make someone else an instructor first.")
+            return redirect("readings:seminar-members", seminar.slug)
+        membership.delete()  # the signal takes the role's group and staff access if it was their last
+    messages.success(request, f"{name} is removed from {seminar.name}.")
+    return leave_if_no_longer_instructor(request, seminar)
+
+
+def leave_if_no_longer_instructor(request, seminar):
+    """Back to the members page; to the seminar (or home) if the change took the page from the instructor."""
+    if Membership.objects.filter(seminar=seminar, user=request.user, role=Role.INSTRUCTOR).exists():
+        return redirect("readings:seminar-members", seminar.slug)
+    if Membership.objects.filter(seminar=seminar, user=request.user).exists():
+        return redirect("readings:seminar-stream", seminar.slug)
+    return redirect("readings:home")
+
+
+# Joining by link, and signing up.
+
+
+def seminar_by_code(code: str):
+    """The seminar whose join link this is, if the link is on and the seminar not archived; else None."""
+    if not code or len(code) > JOIN_CODE_MAX_LENGTH:
+        return None
+    candidates = Seminar.objects.filter(join_code__startswith=code[:JOIN_CODE_PREFIX])
+    found = None
+    for seminar in candidates:
+        # Every candidate compared, in constant time: the time taken does not tell how much of a code matched.
+        if hmac.compare_digest(seminar.join_code.encode(), code.encode()):
+            found = seminar
+    if found is None or not found.join_enabled or found.is_archived:
+        return None
+    return found
+
+
+def too_many_tries(request):
+    minutes = throttling.join_wait_minutes()
+    response = TemplateResponse(
+        request, "readings/seminar_join.html", {"throttled": True, "minutes": minutes}, status=429
+    )
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+def checked_seminar(request, code):
+    """The seminar of a valid join code, or the page that answers instead: 429 when the client has tried too
+    many invalid codes, 404 for an invalid one (counted against the client)."""
+    if throttling.join_refused(request):
+        return None, too_many_tries(request)
+    seminar = seminar_by_code(code)
+    if seminar is None:
+        throttling.count_join_failure(request)
+        return None, TemplateResponse(request, "readings/seminar_join.html", {"invalid": True}, status=404)
+    return seminar, None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def seminar_join(request, code):
+    """A join link: a signed-in reader confirms and joins as a student; others sign in or sign up first."""
+    seminar, refused = checked_seminar(request, code)
+    if refused:
+        return refused
+    context = {"seminar": seminar, "code": code}
+    if not request.user.is_authenticated:
+        here = reverse("readings:seminar-join", args=[code])
+        context["sign_in_url"] = f"{reverse('login')}?{urlencode({'next': here})}"
+        context["sign_up_url"] = f"{reverse('readings:signup')}?{urlencode({'join': code})}"
+        if request.method == "POST":
+            return redirect(context["sign_in_url"])
+        return TemplateResponse(request, "readings/seminar_join.html", context)
+    member = Membership.objects.filter(seminar=seminar, user=request.user).exists()
+    if request.method == "POST":
+        if not member:
+            join(seminar, request.user)
+            messages.success(request, f"Welcome to {seminar.name}.")
+        return redirect("readings:seminar-stream", seminar.slug)
+    context["member"] = member
+    return TemplateResponse(request, "readings/seminar_join.html", context)
+
+
+def join(seminar, user):
+    try:
+        with transaction.atomic():
+            Membership.objects.create(seminar=seminar, user=user, role=Role.STUDENT)
+    except IntegrityError:
+        pass  # joined meanwhile (a second click): a member, as asked
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request):
+    """An account of one's own: through a valid join link (?join=<code>), or by anyone if READING_ROOM_OPEN_SIGNUP."""
+    code = request.POST.get("join") or request.GET.get("join") or ""
+    seminar = None
+    if code:
+        seminar, refused = checked_seminar(request, code)
+        if refused:
+            return refused
+    elif not settings.READING_ROOM_OPEN_SIGNUP:
+        # Accounts are made through a seminar's join link: the page says to ask the instructor for one.
+        return TemplateResponse(request, "registration/signup.html", {"closed": True}, status=404)
+    if request.user.is_authenticated:
+        return redirect(reverse("readings:seminar-join", args=[code]) if seminar else reverse("readings:home"))
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            if seminar is not None:
+                Membership.objects.create(seminar=seminar, user=user, role=Role.STUDENT)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if seminar is None:
+            return redirect("readings:home")
+        messages.success(request, f"Welcome to {seminar.name}.")
+        return redirect("readings:seminar-stream", seminar.slug)
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(
+        request, "registration/signup.html", {"form": form, "seminar": seminar, "code": code}, status=status
+    )
