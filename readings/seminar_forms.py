@@ -83,6 +83,8 @@ class BulkAddForm(forms.Form):
         if self.report.refused:
             raise ValidationError(self.report.refused)
         if self.report.errors:
+            # The list of bad lines (templates/readings/seminar_members.html) describes the box too.
+            self.fields["lines"].widget.attrs["aria-describedby"] = "id_lines_helptext id_lines_error import-report"
             bad = len(self.report.errors)
             raise ValidationError(
                 f"{bad} line{'s' if bad != 1 else ''} cannot be added (listed below); nobody was added. "

@@ -55,6 +55,7 @@ urlpatterns = [
     path("seminars/<slug:slug>/members/import/", seminars.member_import, name="member-import"),
     path("seminars/<slug:slug>/members/<int:pk>/role/", seminars.member_role, name="member-role"),
     path("seminars/<slug:slug>/members/<int:pk>/remove/", seminars.member_remove, name="member-remove"),
+    path("seminars/<slug:slug>/members/<int:pk>/invite/", seminars.member_invite, name="member-invite"),
     path("accounts/signup/", seminars.signup, name="signup"),
     path("seminars/<slug:slug>/export.csv", views.seminar_stream_export, {"fmt": "csv"}, name="seminar-export-csv"),
     path("seminars/<slug:slug>/export.md", views.seminar_stream_export, {"fmt": "md"}, name="seminar-export-md"),

@@ -189,6 +189,7 @@ POST_ONLY = {
     "member-import",
     "member-role",
     "member-remove",
+    "member-invite",
 }
 # Not pages: they do their work and redirect (tests/test_notifications.py; the favicon below). Sign-up is
 # a page for visitors without an account, and sends a signed-in reader on (tests/test_signup.py).

@@ -235,6 +235,27 @@ def send_set_password_emails(request, seminar, users) -> int:
         return 0
 
 
+@require_POST
+@login_required
+def member_invite(request, slug, pk):
+    """Send the set-your-password email again to a member who has not chosen a password yet (its link expires).
+
+    Counted as a password-reset mail to that address (readings.throttling), so it cannot flood anyone's inbox.
+    """
+    seminar = seminar_of_instructor(request, slug)
+    person = membership_in(seminar, pk).user
+    if person.has_usable_password() or not person.email:
+        messages.error(request, f"{person.get_username()} has a password already, or no email: nothing was sent.")
+    elif (wait := throttling.password_reset_wait(request, person.email)) is not None:
+        minutes = throttling.minutes_until(timezone.now() + wait)
+        messages.error(request, f"Too many emails to {person.email} lately: try again in {minutes} minutes.")
+    elif send_set_password_emails(request, seminar, [person]):
+        messages.success(request, f"The email to choose a password is sent again to {person.email}.")
+    else:
+        messages.error(request, "The email could not be sent just now: try again later.")
+    return redirect("readings:seminar-members", seminar.slug)
+
+
 def membership_in(seminar, pk):
     return get_object_or_404(Membership.objects.select_related("user"), seminar=seminar, pk=pk)
 
