@@ -505,3 +505,17 @@ def test_a_rename_to_nothing_is_refused_at_the_field_and_the_heading_keeps_the_n
     )
     seminar.refresh_from_db()
     assert seminar.name == "Spring seminar"
+
+
+def test_instructors_create_seminars_here_not_in_the_admin(client, instructor, admin_user_):
+    client.force_login(instructor)
+    assert client.get("/admin/readings/seminar/add/").status_code == 403
+    client.force_login(admin_user_)
+    assert client.get("/admin/readings/seminar/add/").status_code == 200
+
+
+def test_an_empty_post_is_answered_with_the_fields_errors(client, instructor, seminar):
+    client.force_login(instructor)
+    for url in ["/seminars/new/", f"/seminars/{seminar.slug}/settings/"]:
+        response = client.post(url)
+        assert response.status_code == 400 and 'id="id_name_error"' in response.content.decode(), url

@@ -56,7 +56,7 @@ def seminar_new(request):
     """A new seminar, whose creator is its first instructor (readings.add_seminar needed)."""
     if not request.user.has_perm("readings.add_seminar"):
         raise PermissionDenied("Creating seminars needs the instructor permission: ask an administrator for it.")
-    form = SeminarForm(request.POST or None)
+    form = SeminarForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         for _attempt in range(3):  # two instructors may take the same slug at the same moment
             try:
@@ -82,7 +82,7 @@ def seminar_new(request):
 def seminar_settings(request, slug):
     """Rename the seminar; the archive and join-link controls live here too."""
     seminar = seminar_of_instructor(request, slug)
-    form = SeminarForm(request.POST or None, instance=seminar)
+    form = SeminarForm(request.POST if request.method == "POST" else None, instance=seminar)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             Seminar.objects.filter(pk=seminar.pk).update(name=form.cleaned_data["name"])
@@ -406,7 +406,7 @@ def signup(request):
         return TemplateResponse(request, "registration/signup.html", {"closed": True}, status=404)
     if request.user.is_authenticated:
         return redirect(reverse("readings:seminar-join", args=[code]) if seminar else reverse("readings:home"))
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
