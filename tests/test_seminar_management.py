@@ -519,3 +519,37 @@ def test_an_empty_post_is_answered_with_the_fields_errors(client, instructor, se
     for url in ["/seminars/new/", f"/seminars/{seminar.slug}/settings/"]:
         response = client.post(url)
         assert response.status_code == 400 and 'id="id_name_error"' in response.content.decode(), url
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "count"),
+    [
+        # Session, user, the instructor's membership with its seminar; the header's two.
+        ("instructor", "settings/", 5),
+        # Session, user, their permissions (user's and groups'); the header's two.
+        ("instructor", "new", 6),
+        # The client's count of wrong codes, the seminar; session, user, membership; the header's two.
+        ("outsider", "join", 7),
+        # The client's count of wrong codes and the seminar: nothing about a reader.
+        ("anonymous", "join", 2),
+        ("anonymous", "signup", 2),
+    ],
+)
+def test_the_other_new_pages_cost_a_fixed_number_of_queries(
+    reader, django_user_model, django_assert_num_queries, seminar, other_seminar, who, path, count
+):
+    Seminar.objects.filter(pk=seminar.pk).update(join_enabled=True)
+    seminar.refresh_from_db()
+    for i in range(20):  # more seminars and members change nothing
+        member(django_user_model, Seminar.objects.create(slug=f"s{i}", name=f"S{i}"), f"m{i}")
+        member(django_user_model, seminar, f"p{i}")
+    client = reader(who)
+    url = {
+        "settings/": f"/seminars/{seminar.slug}/settings/",
+        "new": "/seminars/new/",
+        "join": join_url(seminar),
+        "signup": f"/accounts/signup/?join={seminar.join_code}",
+    }[path]
+    client.get(url)
+    with django_assert_num_queries(count):
+        assert client.get(url).status_code == 200

@@ -35,7 +35,8 @@ MEMBERS_PAGE_SIZE = 50
 RESERVED_SLUGS = {"new", "join"}
 SLUG_MAX_LENGTH = 70  # leaves room in Seminar.slug (80) for a "-123" that makes it unique
 # A join code is looked up by its first characters only, then compared whole in constant time: the
-# lookup's timing can tell at most whether some code starts so (36 of 192 random bits).
+# lookup's timing can tell at most whether some code starts so (36 of 192 random bits). Without an index
+# on a prefix this scans the seminars, which are few (hundreds, not millions).
 JOIN_CODE_PREFIX = 6
 JOIN_CODE_MAX_LENGTH = 64  # Seminar.join_code; a longer code in a URL is invalid without a lookup
 
