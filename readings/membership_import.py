@@ -68,8 +68,9 @@ def read(text: str) -> Report:
         )
         return report
     seen_usernames, seen_emails = {}, {}
-    for number, cells in enumerate(csv.reader(raw_lines), start=1):
-        cells = [cell.strip() for cell in cells]
+    for number, raw in enumerate(raw_lines, start=1):
+        # Each line read on its own: a stray quote must not swallow the lines after it, nor shift their numbers.
+        cells = [cell.strip() for cell in next(csv.reader([raw]), [])]
         if not any(cells):
             continue  # blank lines are allowed, to keep a long paste readable
         if number == 1 and [cell.casefold() for cell in cells[:2]] == ["username", "email"]:

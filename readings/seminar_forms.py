@@ -102,7 +102,10 @@ class SignUpForm(UserCreationForm):
     the AUTH_PASSWORD_VALIDATORS accept."""
 
     email = forms.EmailField(
-        label="Email", max_length=membership_import.EMAIL_MAX_LENGTH, help_text="For notifications and password reset."
+        label="Email",
+        max_length=membership_import.EMAIL_MAX_LENGTH,
+        help_text="For notifications and password reset.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     class Meta(UserCreationForm.Meta):

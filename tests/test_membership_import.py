@@ -100,6 +100,12 @@ def test_every_bad_line_is_reported_not_only_the_first():
     assert sorted(found) == [1, 2, 4]
 
 
+def test_a_stray_quote_stays_on_its_line():
+    report = read('a,"a@example.edu\nb,b@example.edu,"Bo Chen\nc,c@example.edu,C,"boss"\n')
+    assert [line.username for line in report.lines] == ["a", "b"]
+    assert [number for number, _ in report.errors] == [3]
+
+
 def test_an_empty_paste_is_refused():
     assert read("\n \n").refused.startswith("There is nothing to add")
 
