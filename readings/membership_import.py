@@ -194,7 +194,10 @@ def add_all(seminar, lines: list[Line]) -> Outcome:
         for line in lines:
             if line.user is None:
                 user = User(
-                    username=line.username, email=line.email, first_name=line.first_name, last_name=line.last_name
+                    username=line.username,
+                    email=User.objects.normalize_email(line.email),  # as create_user() stores it
+                    first_name=line.first_name,
+                    last_name=line.last_name,
                 )
                 user.set_unusable_password()
                 new_users.append(user)

@@ -154,3 +154,17 @@ def test_adding_is_all_or_nothing(django_user_model, seminar):
         add_all(seminar, report.lines)
     assert not django_user_model.objects.filter(username="mli").exists()
     assert not Membership.objects.filter(seminar=seminar).exists()
+
+
+def test_adding_a_class_costs_the_same_queries_for_five_and_fifty(django_user_model, seminar, other_seminar):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(first, count, seminar, role):
+        report = read("".join(f"u{i},u{i}@example.edu,U {i},{role}\n" for i in range(first, first + count)))
+        with CaptureQueriesContext(connection) as captured:
+            add_all(seminar, report.lines)
+        return len(captured)
+
+    assert queries(0, 5, seminar, "instructor") == queries(5, 50, other_seminar, "instructor")
+    assert django_user_model.objects.filter(is_staff=True, groups__name="Instructors").count() == 55
