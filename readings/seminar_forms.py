@@ -74,7 +74,7 @@ class BulkAddForm(forms.Form):
         f"Accounts that do not exist yet are created and sent an email to choose their password. "
         f"At most {membership_import.MAX_LINES} lines.",
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 8, "autocapitalize": "none", "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "wide", "autocapitalize": "none", "spellcheck": "false"}),
     )
 
     def clean_lines(self):

@@ -47,8 +47,8 @@ def instructor_urls(seminar, membership):
         ("post", f"{base}/settings/", {"name": "Taken over"}),
         ("post", f"{base}/archive/", {"archive": "1"}),
         ("post", f"{base}/join-link/", {"action": "enable"}),
-        ("post", f"{base}/members/add/", {"who": "outsider", "role": "student"}),
-        ("post", f"{base}/members/import/", {"lines": "newbie,newbie@example.edu"}),
+        ("post", f"{base}/members/", {"form": "add", "who": "outsider", "role": "student"}),
+        ("post", f"{base}/members/", {"form": "import", "lines": "newbie,newbie@example.edu"}),
         ("post", f"{base}/members/{membership.pk}/role/", {"role": "instructor"}),
         ("post", f"{base}/members/{membership.pk}/remove/", {}),
         ("post", f"{base}/members/{membership.pk}/invite/", {}),
@@ -208,9 +208,9 @@ def test_an_instructor_adds_a_person_by_username_or_email(client, django_user_mo
     django_user_model.objects.create_user("mli", email="Mei.Li@example.edu")
     django_user_model.objects.create_user("bo", email="bo@example.edu")
     client.force_login(instructor)
-    url = f"/seminars/{seminar.slug}/members/add/"
-    assert client.post(url, {"who": "bo", "role": "student"}).status_code == 302
-    assert client.post(url, {"who": "mei.li@example.edu", "role": "instructor"}).status_code == 302
+    url = f"/seminars/{seminar.slug}/members/"
+    assert client.post(url, {"form": "add", "who": "bo", "role": "student"}).status_code == 302
+    assert client.post(url, {"form": "add", "who": "mei.li@example.edu", "role": "instructor"}).status_code == 302
     roles = dict(Membership.objects.filter(seminar=seminar).values_list("user__username", "role"))
     assert roles == {"instructor": "instructor", "bo": "student", "mli": "instructor"}
 
@@ -221,7 +221,7 @@ def test_an_instructor_adds_a_person_by_username_or_email(client, django_user_mo
 )
 def test_adding_someone_who_cannot_be_added_says_why_at_the_field(client, instructor, seminar, who, says):
     client.force_login(instructor)
-    response = client.post(f"/seminars/{seminar.slug}/members/add/", {"who": who, "role": "student"})
+    response = client.post(f"/seminars/{seminar.slug}/members/", {"form": "add", "who": who, "role": "student"})
     page = response.content.decode()
     assert response.status_code == 400
     assert says in page and 'id="id_who_error"' in page and 'aria-describedby="id_who_helptext id_who_error"' in page
@@ -235,7 +235,7 @@ def test_pasted_lines_create_accounts_and_send_a_set_your_password_email(
     lines = (
         "username,email,full name,role\nmli,mli@example.edu,Mei Li,\nbo,bo@example.edu,Bo Chen,instructor\nstudent\n"
     )
-    response = client.post(f"/seminars/{seminar.slug}/members/import/", {"lines": lines})
+    response = client.post(f"/seminars/{seminar.slug}/members/", {"form": "import", "lines": lines})
     assert response.status_code == 302
     summary = client.get(response["Location"]).content.decode()
     assert "2 added, of whom 2 with new accounts (2 sent an email" in summary and "1 already member" in summary
@@ -259,7 +259,7 @@ def test_the_email_is_sent_again_to_a_member_without_a_password_but_not_endlessl
 ):
     settings.READING_ROOM_PASSWORD_RESET_PER_EMAIL = 2
     client.force_login(instructor)
-    client.post(f"/seminars/{seminar.slug}/members/import/", {"lines": "mli,mli@example.edu"})
+    client.post(f"/seminars/{seminar.slug}/members/", {"form": "import", "lines": "mli,mli@example.edu"})
     membership = Membership.objects.get(user__username="mli")
     url = f"/seminars/{seminar.slug}/members/{membership.pk}/invite/"
     assert url in client.get(f"/seminars/{seminar.slug}/members/").content.decode()
@@ -286,7 +286,7 @@ def test_pasted_lines_with_any_bad_line_add_nobody_and_report_each_line(
         "mal,not-an-email\n"
         "taken,other@example.edu\n"
     )
-    response = client.post(f"/seminars/{seminar.slug}/members/import/", {"lines": lines})
+    response = client.post(f"/seminars/{seminar.slug}/members/", {"form": "import", "lines": lines})
     page = response.content.decode()
     assert response.status_code == 400
     assert "4 lines cannot be added (listed below); nobody was added." in page
@@ -302,7 +302,7 @@ def test_a_five_thousand_line_paste_is_refused_quickly(client, instructor, semin
     client.force_login(instructor)
     lines = "".join(f"user{i},user{i}@example.edu,User {i},student\n" for i in range(5000))
     started = time.perf_counter()
-    response = client.post(f"/seminars/{seminar.slug}/members/import/", {"lines": lines})
+    response = client.post(f"/seminars/{seminar.slug}/members/", {"form": "import", "lines": lines})
     assert time.perf_counter() - started < 2
     assert response.status_code == 400
     assert "at most 100,000 bytes (500 lines) can be added at once" in response.content.decode()
@@ -553,3 +553,15 @@ def test_the_other_new_pages_cost_a_fixed_number_of_queries(
     client.get(url)
     with django_assert_num_queries(count):
         assert client.get(url).status_code == 200
+
+
+def test_a_form_answered_with_errors_keeps_the_members_pages_address_and_paging(
+    client, django_user_model, instructor, seminar
+):
+    for i in range(60):
+        member(django_user_model, seminar, f"s{i}")
+    client.force_login(instructor)
+    url = f"/seminars/{seminar.slug}/members/"
+    response = client.post(url, {"form": "import", "lines": "x,not-mail"})
+    assert response.status_code == 400 and 'href="?page=2"' in response.content.decode()
+    assert client.post(url, {"form": "explode"}).status_code == 400

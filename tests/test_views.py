@@ -185,8 +185,6 @@ POST_ONLY = {
     "highlights-setting",
     "seminar-archive",
     "seminar-join-link",
-    "member-add",
-    "member-import",
     "member-role",
     "member-remove",
     "member-invite",

@@ -153,16 +153,21 @@ def members_page(request, seminar, add_form=None, bulk_form=None, status=200):
     return render_page(request, "readings/seminar_members.html", "member-list", context, status=status)
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def seminar_members(request, slug):
-    return members_page(request, seminar_of_instructor(request, slug))
-
-
-@require_POST
-@login_required
-def member_add(request, slug):
+    """The members, paginated; adding one person, or many from CSV lines, by POST to the same address, so a
+    form answered with its errors keeps the page's own address (and its pagination links)."""
     seminar = seminar_of_instructor(request, slug)
+    if request.method != "POST":
+        return members_page(request, seminar)
+    adding = {"add": member_add, "import": member_import}.get(request.POST.get("form"))
+    if adding is None:
+        return TemplateResponse(request, "400.html", status=400)
+    return adding(request, seminar)
+
+
+def member_add(request, seminar):
     form = AddMemberForm(request.POST, seminar=seminar)
     if not form.is_valid():
         return members_page(request, seminar, add_form=form, status=400)
@@ -177,11 +182,8 @@ def member_add(request, slug):
     return redirect("readings:seminar-members", seminar.slug)
 
 
-@require_POST
-@login_required
-def member_import(request, slug):
+def member_import(request, seminar):
     """Add the people of pasted CSV lines: every line valid, or nobody added (one transaction)."""
-    seminar = seminar_of_instructor(request, slug)
     form = BulkAddForm(request.POST)
     if not form.is_valid():
         return members_page(request, seminar, bulk_form=form, status=400)
