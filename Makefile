@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-load corpus check-deploy load load-pathological bench clean
+.PHONY: setup run dev test test-load corpus check-deploy load load-pathological bench clean
 
 setup: $(STAMP) node_modules
 	$(PY) manage.py migrate --noinput
@@ -27,8 +27,22 @@ node_modules: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch node_modules; \
 	else echo "npm not found: the browser tests will skip (apt-get install nodejs npm)"; fi
 
-run: setup
-	$(PY) manage.py runserver 127.0.0.1:8000
+# `make run` serves the site as readers get it, DEBUG off (styled error pages, hashed static files),
+# over plain HTTP on 127.0.0.1 with a secret key made once and kept in var/ (gitignored); mail goes
+# to the console. `make dev` serves with DEBUG on, for developers.
+LOCAL_SITE = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat var/secret-key)" DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 EMAIL_URL=console://
+
+run: setup var/secret-key
+	$(LOCAL_SITE) $(PY) manage.py collectstatic --noinput -v0
+	$(LOCAL_SITE) $(PY) manage.py runserver 127.0.0.1:8000
+
+dev: setup
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+var/secret-key:
+	mkdir -p var
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 # ruff first: lint and format are part of the suite.
 # The server-side tests on every core, a test file per worker (files share their fixtures' data);

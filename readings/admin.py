@@ -6,6 +6,20 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.safestring import mark_safe
 
+from .admin_builder import PassageSearchBySide, builder_urls
+from .admin_scope import (
+    ReadableThemeFilter,
+    ThemeScopedAdmin,
+    ThemeScopedInline,
+    back_to_draft,
+    last_published,
+    publish_contrasts,
+    publish_themes,
+    seminars_for_themes,
+    theme_seminar_field,
+    unpublish_contrasts,
+    unpublish_themes,
+)
 from .markdown import render_markdown
 from .models import (
     Annotation,
@@ -23,6 +37,7 @@ from .models import (
     Theme,
     validate_sides,
 )
+from .roles import edits_public_themes
 
 
 def preview(html: str) -> str:
@@ -107,10 +122,10 @@ class PassageAdminForm(forms.ModelForm):
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(PassageSearchBySide, admin.ModelAdmin):
     form = PassageAdminForm
     list_display = ("__str__", "paper", "kind")
-    list_filter = ("paper__stance", "paper", "kind", ("contrasts__theme", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("paper__stance", "paper", "kind", ("contrasts__theme", ReadableThemeFilter))
     search_fields = ("text", "section__title")
     readonly_fields = ("paper", "section", "ordinal")
     fields = ("paper", "section", "ordinal", "kind", "text", "correction_note", "lang", "figure_text")
@@ -149,7 +164,7 @@ class ContrastPassageFormSet(BaseInlineFormSet):
             raise ValidationError(error.messages) from None
 
 
-class ContrastPassageInline(admin.TabularInline):
+class ContrastPassageInline(ThemeScopedInline, admin.TabularInline):
     model = ContrastPassage
     formset = ContrastPassageFormSet
     fields = ("side", "passage", "order")
@@ -158,17 +173,48 @@ class ContrastPassageInline(admin.TabularInline):
 
 
 @admin.register(Contrast)
-class ContrastAdmin(RenderFirstAdmin):
-    list_display = ("__str__", "theme", "order")
+class ContrastAdmin(ThemeScopedAdmin, RenderFirstAdmin):
+    list_display = ("__str__", "theme", "order", "is_published")
     list_filter = (
-        "theme",
+        "is_published",
+        ("theme", admin.RelatedOnlyFieldListFilter),
         ("contrast_passages__passage__paper", admin.RelatedOnlyFieldListFilter),
         "contrast_passages__side",
     )
     search_fields = ("title", "commentary", "theme__title")
-    fields = ("theme", "order", "title", "commentary", "commentary_preview", "counterpoint_suggestions")
+    fields = (
+        "theme",
+        "order",
+        "title",
+        "commentary",
+        "commentary_preview",
+        "counterpoint_suggestions",
+        "is_published",
+    )
     readonly_fields = ("commentary_preview", "counterpoint_suggestions")
     inlines = [ContrastPassageInline]
+    # With the builder's panels: preview and suggestions before the first save (readings.admin_builder).
+    change_form_template = "admin/readings/contrast/change_form.html"
+
+    actions = [publish_contrasts, unpublish_contrasts]
+
+    def get_urls(self):
+        return builder_urls(self) + super().get_urls()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "theme":
+            kwargs["queryset"] = Theme.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def delete_model(self, request, obj):
+        emptied = list(last_published(Contrast.objects.filter(pk=obj.pk)))
+        super().delete_model(request, obj)
+        back_to_draft(request, emptied, self.message_user)
+
+    def delete_queryset(self, request, queryset):
+        emptied = list(last_published(queryset))
+        super().delete_queryset(request, queryset)
+        back_to_draft(request, emptied, self.message_user)
 
     @admin.display(description="Commentary as readers see it (after saving)")
     def commentary_preview(self, obj):
@@ -181,22 +227,59 @@ class ContrastAdmin(RenderFirstAdmin):
         return contrast_suggestions_html(obj)  # rendered by a template, which escapes the texts
 
 
-class ContrastInline(admin.StackedInline):
+class ContrastInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not self.instance.is_published:
+            return
+        deleted = {form.instance.pk for form in self.deleted_forms if form.instance.pk}
+        if deleted and not self.instance.contrasts.filter(is_published=True).exclude(pk__in=deleted).exists():
+            raise ValidationError(
+                "These are the last published contrasts of a published theme: unpublish the theme "
+                "(untick “Is published”) to delete them, or publish another contrast first."
+            )
+
+
+class ContrastInline(ThemeScopedInline, admin.StackedInline):
     model = Contrast
-    fields = ("order", "title", "commentary")
+    formset = ContrastInlineFormSet
+    # Contrasts are published on their own page (or with the contrast list's action), once their sides are set.
+    fields = ("order", "title", "commentary", "is_published")
+    readonly_fields = ("is_published",)
     extra = 0
     show_change_link = True
 
 
 @admin.register(Theme)
-class ThemeAdmin(RenderFirstAdmin):
-    list_display = ("title", "order", "is_published")
-    list_filter = ("is_published",)
+class ThemeAdmin(ThemeScopedAdmin, RenderFirstAdmin):
+    to_theme = ""
+    list_display = ("title", "seminar", "order", "is_published")
+    list_filter = ("is_published", ("seminar", admin.RelatedOnlyFieldListFilter))
+    # A checkbox the editor ticks, checked by Theme.clean() like the change form's: never set by a save button.
     list_editable = ("is_published",)
+    list_select_related = ("seminar",)
     prepopulated_fields = {"slug": ("title",)}
-    fields = ("title", "slug", "question", "introduction", "introduction_preview", "order", "is_published")
+    fields = ("title", "slug", "seminar", "question", "introduction", "introduction_preview", "order", "is_published")
     readonly_fields = ("introduction_preview",)
     inlines = [ContrastInline]
+    actions = [publish_themes, unpublish_themes]
+
+    def has_add_permission(self, request):
+        user = request.user
+        return super().has_add_permission(request) and (edits_public_themes(user) or seminars_for_themes(user).exists())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return theme_seminar_field(formfield, request) if db_field.name == "seminar" else formfield
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        last = Theme.objects.order_by("-order").values_list("order", flat=True).first()
+        initial.setdefault("order", (last or 0) + 1)
+        seminars = list(seminars_for_themes(request.user)[:2]) if not edits_public_themes(request.user) else []
+        if len(seminars) == 1:
+            initial.setdefault("seminar", seminars[0].pk)
+        return initial
 
     @admin.display(description="Introduction as readers see it (after saving)")
     def introduction_preview(self, obj):

@@ -1,4 +1,4 @@
-"""A read-only JSON API over papers, passages and published themes, and the JSON exports.
+"""A read-only JSON API over papers, passages and the themes the reader may read, and the JSON exports.
 
 Every endpoint answers GET (and HEAD) in a constant number of queries; anything it does not
 know answers a JSON 404, `{"error": "not found"}`, never Django's HTML error page.
@@ -149,9 +149,13 @@ def theme_summary(request, theme) -> dict:
 
 
 def themes_in_full(request, themes) -> list[dict]:
-    """Themes with their contrasts, both sides' passages and the papers they quote, in four queries."""
+    """Themes with the contrasts the reader may read, both sides' passages and the papers they quote, in four queries."""
     sides = ContrastPassage.objects.select_related("passage__paper", "passage__section").order_by("side", "order")
-    contrasts = Contrast.objects.order_by("order").prefetch_related(Prefetch("contrast_passages", queryset=sides))
+    contrasts = (
+        Contrast.objects.readable_by(request.user)
+        .order_by("order")
+        .prefetch_related(Prefetch("contrast_passages", queryset=sides))
+    )
     themes = list(themes.prefetch_related(Prefetch("contrasts", queryset=contrasts)))
     quoted = [cp.passage_id for t in themes for c in t.contrasts.all() for cp in c.contrast_passages.all()]
     notes = notes_by_passage(EditorialNote.objects.filter(passage__in=quoted).order_by("ordinal", "pk"))
@@ -217,12 +221,12 @@ def passage(request, slug, section_key, ordinal):
 
 @api_view
 def themes(request):
-    return {"themes": [theme_summary(request, t) for t in Theme.objects.published()]}
+    return {"themes": [theme_summary(request, t) for t in Theme.objects.readable_by(request.user)]}
 
 
 @api_view
 def theme(request, slug):
-    return one_theme(request, Theme.objects.published(), slug)
+    return one_theme(request, Theme.objects.readable_by(request.user), slug)
 
 
 @api_view
@@ -230,13 +234,13 @@ def corpus(request):
     """Everything a reader can see: every paper in full and every published theme."""
     return {
         "papers": papers_in_full(request, Paper.objects.all()),
-        "themes": themes_in_full(request, Theme.objects.published()),
+        "themes": themes_in_full(request, Theme.objects.readable_by(request.user)),
     }
 
 
 @api_view
 def theme_export(request, slug):
-    """The theme as a JSON file, beside the Markdown handout; curators may export drafts too."""
+    """The theme as a JSON file, beside the Markdown handout; those who edit a draft may export it too."""
     data = one_theme(request, Theme.objects.readable_by(request.user), slug)
     response = JsonResponse(data, json_dumps_params={**JSON_OPTIONS, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{slug}.json"'

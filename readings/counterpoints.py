@@ -16,7 +16,6 @@ import itertools
 import math
 import re
 import threading
-import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -24,435 +23,61 @@ from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
 
+from .analysis.english import is_prose
+from .analysis.stemming import stem
+from .analysis.stopwords import is_stop_word
+from .analysis.tokens import joined, sentence_starts, tokenize
 from .models import Paper, Passage, Section
 
 # ---------------------------------------------------------------------------------------------
-# Text analysis: plain Python.
+# Terms: the shared tokenizer, stop words and Snowball stemmer (readings.analysis), plus phrases.
 
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "although",
-        "am",
-        "among",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "cannot",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "either",
-        "etc",
-        "even",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "however",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "let",
-        "like",
-        "many",
-        "may",
-        "me",
-        "might",
-        "more",
-        "most",
-        "much",
-        "must",
-        "my",
-        "myself",
-        "neither",
-        "no",
-        "nor",
-        "not",
-        "of",
-        "off",
-        "often",
-        "on",
-        "once",
-        "one",
-        "only",
-        "or",
-        "other",
-        "ought",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "per",
-        "rather",
-        "same",
-        "shall",
-        "she",
-        "should",
-        "since",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "therefore",
-        "these",
-        "they",
-        "this",
-        "those",
-        "though",
-        "three",
-        "through",
-        "thus",
-        "to",
-        "too",
-        "two",
-        "under",
-        "until",
-        "up",
-        "upon",
-        "us",
-        "very",
-        "via",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "whether",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "whose",
-        "why",
-        "will",
-        "with",
-        "within",
-        "without",
-        "would",
-        "yet",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "first",
-        "second",
-        "third",
-        "e",
-        "g",
-        "ie",
-        "eg",
-        "p",
-        "pp",
-        "cf",
-        "ibid",
-    ]
-)
-
-# Typographic quotes, apostrophes and dashes compared as their plain forms.
-TYPOGRAPHIC = (
-    ("\u2018", "'"),
-    ("\u2019", "'"),
-    ("\u201a", "'"),
-    ("\u201b", "'"),
-    ("\u2032", "'"),
-    ("\u00b4", "'"),
-    ("`", "'"),
-    ("\u201c", '"'),
-    ("\u201d", '"'),
-    ("\u201e", '"'),
-    ("\u201f", '"'),
-    ("\u2033", '"'),
-    ("\u00ab", '"'),
-    ("\u00bb", '"'),
-    ("\u2010", "-"),
-    ("\u2011", "-"),
-    ("\u2012", "-"),
-    ("\u2013", "-"),
-    ("\u2014", "-"),
-    ("\u2015", "-"),
-    ("\u2212", "-"),
-    ("\u00ad", ""),
-)
 # "(Nye, 2011, pp. 20-21)" and "[1, p.104]": who is cited is not what a passage is about.
 AUTHOR_YEAR_CITATION = re.compile(r"\([^()]*\b(?:1[89]|20)\d\d\b[^()]*\)")
 NUMBERED_CITATION = re.compile(r"\[[\d\s,.;:\-p]*\]")
-# The punctuation a phrase does not run across; TOKEN tells words, sentence stops and the rest apart.
-CLAUSE_BREAK = re.compile(r"[.!?;:,()\[\]{}\"/|]|\s-\s|'\s|\s'")
-LOWER_WORD = re.compile(r"[a-z]+")
-TOKEN = re.compile(r"(?P<word>[A-Za-z]+)|(?P<stop>[.!?])|[;:,()\[\]{}\"/|]|\s-\s|'\s|\s'")
-COMBINING_MARK = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-POSSESSIVE = re.compile(r"(?<=[A-Za-z])'s\b")
 
 PHRASE_SEPARATOR = " "
 SHARED_TERMS_SHOWN = 5
 
 
-def plain(text: str) -> str:
-    """Text with quotes and dashes made plain and accents removed; non-Latin letters are kept."""
-    if text.isascii():
-        return text
-    for typographic, plain_form in TYPOGRAPHIC:
-        if typographic in text:
-            text = text.replace(typographic, plain_form)
-    if text.isascii():
-        return text
-    return COMBINING_MARK.sub("", unicodedata.normalize("NFKD", text))
-
-
-def comparable(text: str) -> str:
-    """Text as a reader compares it: case, spacing, quotes and dashes do not matter."""
-    return " ".join(plain(unicodedata.normalize("NFKC", text)).casefold().split())
-
-
-# Porter (1980), "An algorithm for suffix stripping".
-_VOWELS = frozenset("aeiou")
-
-
-def _consonant(word: str, i: int) -> bool:
-    ch = word[i]
-    if ch in _VOWELS:
-        return False
-    if ch == "y":
-        return i == 0 or not _consonant(word, i - 1)
-    return True
-
-
-def _measure(stem: str) -> int:
-    """The number of vowel-consonant sequences in stem (Porter's m)."""
-    count, i, length = 0, 0, len(stem)
-    while i < length and _consonant(stem, i):
-        i += 1
-    while i < length:
-        while i < length and not _consonant(stem, i):
-            i += 1
-        if i >= length:
-            break
-        count += 1
-        while i < length and _consonant(stem, i):
-            i += 1
-    return count
-
-
-def _has_vowel(stem: str) -> bool:
-    return any(not _consonant(stem, i) for i in range(len(stem)))
-
-
-def _double_consonant(word: str) -> bool:
-    return len(word) >= 2 and word[-1] == word[-2] and _consonant(word, len(word) - 1)
-
-
-def _cvc(word: str) -> bool:
-    return (
-        len(word) >= 3
-        and _consonant(word, len(word) - 3)
-        and not _consonant(word, len(word) - 2)
-        and _consonant(word, len(word) - 1)
-        and word[-1] not in "wxy"
-    )
-
-
-_STEP2 = (
-    ("ational", "ate"),
-    ("tional", "tion"),
-    ("enci", "ence"),
-    ("anci", "ance"),
-    ("izer", "ize"),
-    ("abli", "able"),
-    ("alli", "al"),
-    ("entli", "ent"),
-    ("eli", "e"),
-    ("ousli", "ous"),
-    ("ization", "ize"),
-    ("ation", "ate"),
-    ("ator", "ate"),
-    ("alism", "al"),
-    ("iveness", "ive"),
-    ("fulness", "ful"),
-    ("ousness", "ous"),
-    ("aliti", "al"),
-    ("iviti", "ive"),
-    ("biliti", "ble"),
-)
-_STEP3 = (("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""), ("ness", ""))
-_STEP4 = (
-    "al",
-    "ance",
-    "ence",
-    "er",
-    "ic",
-    "able",
-    "ible",
-    "ant",
-    "ement",
-    "ment",
-    "ent",
-    "ion",
-    "ou",
-    "ism",
-    "ate",
-    "iti",
-    "ous",
-    "ive",
-    "ize",
-)
-
-
-def _replace(word: str, rules) -> str:
-    for suffix, replacement in rules:
-        if word.endswith(suffix):
-            if _measure(word[: -len(suffix)]) > 0:
-                return word[: -len(suffix)] + replacement
-            return word
-    return word
-
-
-def stem(word: str) -> str:
-    """The Porter stem of a lower-case English word."""
-    if len(word) <= 2:
-        return word
-    if word.endswith("sses") or word.endswith("ies"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    if word.endswith("eed"):
-        if _measure(word[:-3]) > 0:
-            word = word[:-1]
-    else:
-        for suffix in ("ed", "ing"):
-            if word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
-                word = word[: -len(suffix)]
-                if word.endswith(("at", "bl", "iz")):
-                    word += "e"
-                elif _double_consonant(word) and word[-1] not in "lsz":
-                    word = word[:-1]
-                elif _measure(word) == 1 and _cvc(word):
-                    word += "e"
-                break
-    if word.endswith("y") and _has_vowel(word[:-1]):
-        word = word[:-1] + "i"
-    word = _replace(word, _STEP2)
-    word = _replace(word, _STEP3)
-    for suffix in _STEP4:
-        if word.endswith(suffix):
-            base = word[: -len(suffix)]
-            if _measure(base) > 1 and (suffix != "ion" or base.endswith(("s", "t"))):
-                word = base
-            break
-    if word.endswith("e"):
-        base = word[:-1]
-        if _measure(base) > 1 or (_measure(base) == 1 and not _cvc(base)):
-            word = base
-    if word.endswith("ll") and _measure(word) > 1:
-        word = word[:-1]
-    return word
-
-
 class Analyzer:
-    """Turns text into terms: Porter stems, and two-word phrases of adjacent content words."""
+    """Turns text into terms: Snowball stems, and two-word phrases of adjacent content words."""
 
     def __init__(self):
         self._stems: dict[str, str | None] = {}
 
     def _stem(self, word: str) -> str | None:
-        """The stem of a lower-case word, or None for a stop word; remembered, as words recur."""
-        stemmed = None if len(word) < 2 or word in STOP_WORDS else stem(word)
-        self._stems[word] = stemmed
+        """The stem of a folded word, or None for a stop word; remembered, as words recur."""
+        stemmed = self._stems.get(word, "")
+        if stemmed == "":
+            stemmed = self._stems[word] = None if is_stop_word(word) else stem(word)
         return stemmed
 
     def terms(self, text: str, spellings: dict[str, Counter] | None = None) -> Counter:
         """Each term's count; `spellings`, if given, collects how the text writes each term."""
-        text = POSSESSIVE.sub("", plain(text))
-        text = AUTHOR_YEAR_CITATION.sub(" ", text)
-        text = NUMBERED_CITATION.sub(" ", text)
-        known = self._stems
-        counts: Counter = Counter()
-        for clause in CLAUSE_BREAK.split(text.lower()):
-            stems = [known[w] if w in known else self._stem(w) for w in LOWER_WORD.findall(clause)]
-            counts.update([s for s in stems if s])
-            counts.update([a + PHRASE_SEPARATOR + b for a, b in itertools.pairwise(stems) if a and b and a != b])
+        text = NUMBERED_CITATION.sub(" ", AUTHOR_YEAR_CITATION.sub(" ", text))
+        tokens = tokenize(text)
+        stems = [self._stem(token.word) for token in tokens]
+        counts = Counter(s for s in stems if s)
+        phrases = [
+            k
+            for k, (a, b) in enumerate(itertools.pairwise(stems))
+            if a and b and a != b and joined(text, tokens[k], tokens[k + 1])
+        ]
+        counts.update(stems[k] + PHRASE_SEPARATOR + stems[k + 1] for k in phrases)
         if spellings is not None:
-            self._spellings(text, spellings)
-        return counts
-
-    def _spellings(self, text: str, spellings: dict[str, Counter]):
-        previous = None  # (term, as written) of the word just before, if it was a content word
-        sentence_start = True
-        for token in TOKEN.finditer(text):
-            written = token.group("word")
-            if written is None:
-                previous = None
-                sentence_start = sentence_start or token.group("stop") is not None
-                continue
-            word = written.lower()
             # A capital that only starts a sentence says nothing about how a term is written.
-            if sentence_start:
-                written, sentence_start = word, False
-            term = self._stems[word] if word in self._stems else self._stem(word)
-            if term is None:
-                previous = None
-                continue
-            spellings.setdefault(term, Counter())[written] += 1
-            if previous and previous[0] != term:
-                spellings.setdefault(previous[0] + PHRASE_SEPARATOR + term, Counter())[f"{previous[1]} {written}"] += 1
-            previous = (term, written)
+            written = [
+                token.word if first else text[token.start : token.end].replace("’", "'")
+                for token, first in zip(tokens, sentence_starts(text, tokens), strict=True)
+            ]
+            for term, form in zip(stems, written, strict=True):
+                if term:
+                    spellings.setdefault(term, Counter())[form] += 1
+            for k in phrases:
+                term = stems[k] + PHRASE_SEPARATOR + stems[k + 1]
+                spellings.setdefault(term, Counter())[f"{written[k]} {written[k + 1]}"] += 1
+        return counts
 
 
 def spelling(term: str, spellings: dict[str, Counter]) -> str:
@@ -473,7 +98,6 @@ def spelling(term: str, spellings: dict[str, Counter]) -> str:
 # ---------------------------------------------------------------------------------------------
 # The index: plain Python over Documents, so it can be tested and reused without the database.
 
-EXCLUDED_KINDS = frozenset({"reference", "caption"})
 MIN_WORDS = 12  # a heading-like line or "Keywords: ..." says too little to be suggested
 COMMON_TERM_SHARE = 0.1  # see CounterpointIndex._matching_lists
 COMMON_TERM_FLOOR = 1000
@@ -490,11 +114,7 @@ class Document:
 
 def is_candidate(document: Document) -> bool:
     """Whether a passage may be suggested: English body text of some length, not a reference or caption."""
-    return (
-        document.kind not in EXCLUDED_KINDS
-        and (document.language or "en").lower().startswith("en")
-        and len(document.text.split()) >= MIN_WORDS
-    )
+    return is_prose(document.kind, document.language) and len(document.text.split()) >= MIN_WORDS
 
 
 @dataclass(frozen=True)
@@ -701,3 +321,28 @@ def contrast_suggestions_html(contrast, top: int = 5) -> str:
         side.suggestions = found[side.passage.pk]
     on_contrast = {side.passage.pk for side in sides}
     return render_to_string("readings/_counterpoint_suggestions.html", {"sides": sides, "on_contrast": on_contrast})
+
+
+def curated_counterparts(passage) -> list:
+    """The published contrasts of published public themes that set `passage` against others, with those others.
+
+    Shown beside the suggestions, labelled as curated, never mixed into the ranking. One query:
+    the other side's rows of those contrasts, each with its contrast, theme, passage, paper and
+    section; each contrast comes back once, its `counterparts` the other side's passages.
+    """
+    from .models import Contrast, ContrastPassage
+
+    contrasts = Contrast.objects.filter(
+        is_published=True, theme__is_published=True, theme__seminar__isnull=True, contrast_passages__passage=passage
+    ).values("pk")
+    rows = (
+        ContrastPassage.objects.filter(contrast__in=contrasts)
+        .exclude(side=passage.paper.stance)
+        .select_related("contrast__theme", "passage__paper", "passage__section")
+        .order_by("contrast__theme__order", "contrast__order", "order")
+    )
+    found: dict[int, object] = {}
+    for row in rows:
+        contrast = found.setdefault(row.contrast_id, row.contrast)
+        contrast.__dict__.setdefault("counterparts", []).append(row)
+    return list(found.values())

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from .models import (
@@ -55,11 +56,13 @@ class SearchForm(forms.Form):
     paper = OptionalChoiceField(label="Paper", required=False)
     theme = OptionalChoiceField(label="Theme", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         papers = Paper.objects.only("slug", "title", "title_supplied")
         self.fields["paper"].choices = [("", "All papers"), *((p.slug, p.display_title) for p in papers)]
-        themes = Theme.objects.published().values_list("slug", "title")
+        # Search reads published contrasts (readings.search): the themes offered are the published ones
+        # this reader may read, the seminar's own among them.
+        themes = Theme.objects.readable_by(user or AnonymousUser()).published().values_list("slug", "title")
         self.fields["theme"].choices = [("", "All themes"), *themes]
 
     def filters(self) -> dict[str, str]:

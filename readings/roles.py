@@ -110,3 +110,26 @@ def sync_roles_of(user_ids) -> None:
             changed = [user.pk for user in users if user.is_staff != is_staff and staff[user.pk] == is_staff]
             if changed:
                 User.objects.filter(pk__in=changed).update(is_staff=is_staff)
+
+
+def edits_public_themes(user) -> bool:
+    """Whether the user edits the public themes: a superuser, or staff given change_theme by hand.
+
+    The Instructors group carries change_theme too, but for the themes of the seminars its members
+    instruct only: the permission counts here when it comes from the user's own permissions or from
+    a group that is not a seminar role (the Editors group, say). Remembered on the user object for
+    the request, as Django remembers permissions.
+    """
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_edits_public_themes"):
+        by_hand = models.Q(user=user) | models.Q(
+            group__in=user.groups.exclude(name__in=ROLE_GROUPS.values()).values("pk")
+        )
+        user._edits_public_themes = (
+            user.has_perm("readings.change_theme")
+            and Permission.objects.filter(by_hand, content_type__app_label="readings", codename="change_theme").exists()
+        )
+    return user._edits_public_themes

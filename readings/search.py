@@ -135,7 +135,7 @@ def filtered_passages(*, stance=None, paper=None, theme=None) -> QuerySet:
     if paper:
         passages = passages.filter(paper__slug=paper)
     if theme:
-        in_theme = ContrastPassage.objects.filter(contrast__theme__slug=theme).values("passage_id")
+        in_theme = ContrastPassage.objects.published().filter(contrast__theme__slug=theme).values("passage_id")
         passages = passages.filter(id__in=in_theme)
     return passages
 

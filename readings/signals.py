@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from .models import (
     Annotation,
+    Assignment,
     ContentVersion,
     Contrast,
     ContrastPassage,
@@ -18,12 +19,14 @@ from .models import (
     Section,
     Theme,
 )
+from .models.annotations import forget_locked_assignments
 from .roles import sync_roles
 
 
 @receiver(pre_save, sender=Theme)
 @receiver(pre_save, sender=Contrast)
 @receiver(pre_save, sender=Annotation)
+@receiver(pre_save, sender=Assignment)
 def render_markdown_fields(sender, instance, **kwargs):
     """Sanitized HTML beside the Markdown on every save, loaddata's raw saves included.
 
@@ -31,6 +34,19 @@ def render_markdown_fields(sender, instance, **kwargs):
     only what is still stale, for saves that did not.
     """
     instance.render_markdown()
+
+
+@receiver(post_save, sender=Annotation)
+@receiver(post_delete, sender=Annotation)
+def recount_gate(sender, instance, **kwargs):
+    """A student's N-th note opens the reading to them at once, in the response to the very request that saved it.
+
+    The user object the note was saved with (request.user) keeps the assignments it was gated from
+    for the request (annotations.locked_assignments): that list is stale now.
+    """
+    author = instance._state.fields_cache.get("author")
+    if author is not None:
+        forget_locked_assignments(author)
 
 
 @receiver(pre_save, sender=Membership)

@@ -7,11 +7,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import terms
+from .analysis.english import NOT_PROSE, is_english_prose
 from .models import Passage, Stance
-
-# Not English prose to be counted: the reference list and figure captions. Passages in
-# another language are left out by their lang (or their section's, or their paper's).
-EXCLUDED_KINDS = (Passage.Kind.REFERENCE, Passage.Kind.CAPTION)
 
 
 @dataclass(frozen=True)
@@ -67,14 +64,9 @@ def paper_label(paper) -> str:
     return paper.short_citation if paper.authors else short_title(paper)
 
 
-def is_english(passage) -> bool:
-    lang = passage.lang or passage.section.lang or passage.paper.language or "en"
-    return lang.lower().split("-")[0] == "en"
-
-
 def build(version) -> TermIndex:
     passages = (
-        Passage.objects.exclude(kind__in=EXCLUDED_KINDS)
+        Passage.objects.exclude(kind__in=NOT_PROSE)
         .select_related("paper", "section")
         .order_by("paper__order", "paper_id", "section__ordinal", "ordinal")
     )
@@ -89,7 +81,7 @@ def build(version) -> TermIndex:
             text=p.text,
         )
         for p in passages
-        if is_english(p)
+        if is_english_prose(p)
     )
     counted = {
         stance: terms.count_terms(s.text for s in sources if s.stance == stance)

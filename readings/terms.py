@@ -1,6 +1,8 @@
 """Which words tell official discourse from its critics: tokens, weighted log-odds, keyword in context.
 
-Pure Python, no Django: `readings.term_index` feeds these functions the corpus.
+Pure Python, no Django: `readings.term_index` feeds these functions the corpus. Words are
+read by the shared tokenizer (readings.analysis.tokens) and counted as written, folded but not
+stemmed: the contrast shows words a reader can look up in the texts.
 
 The statistic is the weighted log-odds ratio with an informative Dirichlet prior of Monroe,
 Colaresi and Quinn (2008), "Fightin' Words", Political Analysis 16(4), equations 16 to 22. For a
@@ -32,216 +34,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from .analysis.stopwords import is_stop_word
+from .analysis.tokens import JOINER, WORD, fold, ngrams, tokenize
+
 DEFAULT_ALPHA0 = 1000.0
 
-# A word: letters, with inner apostrophes ("don't", "china's": a possessive stays part of its
-# word, so "china's soft" is a phrase as printed). Digits, hyphens and all other punctuation
-# separate words, so citation markers ("[12]"), years and page numbers are never terms.
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-# Two words form a bigram only when nothing but spaces or a hyphen separates them: a phrase
-# does not run across a comma, a full stop or a citation marker.
-JOINER = re.compile(r"[\s\-‐‑–]*")
 # What str.split() splits between: \s is the same set of characters (str.isspace) for a str pattern.
 NON_SPACE = re.compile(r"\S+")
-
-# For display only: the counts and the model keep every word (n^i counts them all).
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "although",
-        "am",
-        "among",
-        "an",
-        "and",
-        "any",
-        "are",
-        "aren't",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "cannot",
-        "could",
-        "couldn't",
-        "did",
-        "didn't",
-        "do",
-        "does",
-        "doesn't",
-        "doing",
-        "don't",
-        "down",
-        "during",
-        "each",
-        "either",
-        "etc",
-        "even",
-        "ever",
-        "every",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "hadn't",
-        "has",
-        "hasn't",
-        "have",
-        "haven't",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "however",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "isn't",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "let",
-        "may",
-        "me",
-        "might",
-        "more",
-        "most",
-        "much",
-        "must",
-        "my",
-        "myself",
-        "neither",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "one",
-        "only",
-        "or",
-        "other",
-        "others",
-        "otherwise",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "per",
-        "rather",
-        "same",
-        "shall",
-        "she",
-        "should",
-        "shouldn't",
-        "since",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "therefore",
-        "these",
-        "they",
-        "this",
-        "those",
-        "though",
-        "through",
-        "thus",
-        "to",
-        "too",
-        "toward",
-        "towards",
-        "under",
-        "until",
-        "up",
-        "upon",
-        "us",
-        "very",
-        "via",
-        "was",
-        "wasn't",
-        "we",
-        "were",
-        "weren't",
-        "what",
-        "when",
-        "where",
-        "whether",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "whose",
-        "why",
-        "will",
-        "with",
-        "within",
-        "without",
-        "would",
-        "wouldn't",
-        "yet",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "et",
-        "al",
-        "pp",
-        "vol",
-        "ibid",
-        "doi",
-        "http",
-        "https",
-        "www",
-        "org",
-        "com",
-    ]
-)
-
-
-@dataclass(frozen=True)
-class Token:
-    word: str  # lowercased, typographic apostrophe as "'"
-    start: int  # character offsets of the word in the text
-    end: int
 
 
 @dataclass(frozen=True)
@@ -266,32 +65,9 @@ class KwicLine:
     right: str
 
 
-def normalise_word(word: str) -> str:
-    return word.lower().replace("’", "'")
-
-
-def tokenise(text: str) -> list[Token]:
-    """The words of `text`, lowercased, each with where it stands in the text."""
-    return [Token(normalise_word(m.group()), m.start(), m.end()) for m in WORD.finditer(text)]
-
-
-def joined(text: str, left: Token, right: Token) -> bool:
-    return JOINER.fullmatch(text, left.end, right.start) is not None
-
-
-def ngrams(text: str, tokens: Sequence[Token], size: int) -> list[tuple[int, int]]:
-    """(first, last) token indexes of every run of `size` words joined only by spaces or hyphens."""
-    runs = []
-    for first in range(len(tokens) - size + 1):
-        last = first + size - 1
-        if all(joined(text, tokens[k], tokens[k + 1]) for k in range(first, last)):
-            runs.append((first, last))
-    return runs
-
-
 def terms(text: str) -> tuple[list[str], list[str]]:
     """The unigrams and bigrams of `text`, bigrams as two words joined by one space."""
-    tokens = tokenise(text)
+    tokens = tokenize(text)
     unigrams = [t.word for t in tokens]
     bigrams = [f"{tokens[a].word} {tokens[b].word}" for a, b in ngrams(text, tokens, 2)]
     return unigrams, bigrams
@@ -340,7 +116,7 @@ def log_odds(
 
 def displayable(term: str) -> bool:
     """A term worth showing: no stop word in it, no one-letter word."""
-    return all(len(word) > 1 and word not in STOP_WORDS for word in term.split(" "))
+    return not any(is_stop_word(word) for word in term.split(" "))
 
 
 def top_terms(scores: Iterable[TermScore], side: str, count: int) -> list[TermScore]:
@@ -352,7 +128,7 @@ def top_terms(scores: Iterable[TermScore], side: str, count: int) -> list[TermSc
 
 def parse_term(value: str, max_words: int) -> tuple[str, ...]:
     """The words of a term as typed or linked, normalised as the counts are; () if none or too many."""
-    words = tuple(t.word for t in tokenise(value))
+    words = tuple(t.word for t in tokenize(value))
     return words if 0 < len(words) <= max_words else ()
 
 
@@ -416,7 +192,7 @@ def occurrences(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
     Only the words found are compared, with no Token made for each word of the text.
     """
     found = list(WORD.finditer(text))
-    firsts = [i for i, match in enumerate(found) if normalise_word(match.group()) == words[0]]
+    firsts = [i for i, match in enumerate(found) if fold(match.group()) == words[0]]
     if len(words) == 1:
         return [found[i].span() for i in firsts]
     spans = []
@@ -424,7 +200,7 @@ def occurrences(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
         run = found[first : first + len(words)]
         if (
             len(run) == len(words)
-            and tuple(normalise_word(m.group()) for m in run) == words
+            and tuple(fold(m.group()) for m in run) == words
             and all(JOINER.fullmatch(text, a.end(), b.start()) for a, b in pairwise(run))  # as joined() reads it
         ):
             spans.append((run[0].start(), run[-1].end()))

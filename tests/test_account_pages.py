@@ -133,7 +133,7 @@ def queries_for(client, url):
     return [query["sql"] for query in queries]
 
 
-def test_the_header_costs_two_queries_whatever_the_reader_has(
+def test_the_header_costs_three_queries_whatever_the_reader_has(
     client, django_user_model, student, instructor, seminar, official_passage
 ):
     from readings.models import Annotation, Seminar
@@ -151,8 +151,16 @@ def test_the_header_costs_two_queries_whatever_the_reader_has(
         notify_about(note)
     many = queries_for(client, "/themes/")
     assert len(many) == len(few)
-    header = [sql for sql in many if "readings_notification" in sql or '"readings_seminar"' in sql]
-    assert len(header) == 2
+    # The theme list reads seminars too, in a subquery of its own query (seminar themes for members).
+    header = [
+        sql
+        for sql in many
+        if ("readings_notification" in sql or '"readings_seminar"' in sql) and "readings_theme" not in sql
+    ]
+    # The seminars (with each one's next due assignment, as subqueries), the unread count, and the assignments
+    # whose gate hides notes from the reader (annotations.locked_assignments), which the unread count needs
+    # and the page's own notes then share.
+    assert len(header) == 3
 
 
 def test_anonymous_pages_ask_nothing_about_readers(client, official_passage):

@@ -66,7 +66,8 @@ def test_theme_admin_previews_the_sanitized_introduction(client, admin_user_, co
     assert '<div class="markdown-preview"><p>An <em>intro</em>.</p></div>' in html
 
 
-def test_contrast_admin_refuses_an_empty_side(client, instructor, contrast, official_passage):
+def test_contrast_admin_refuses_an_empty_side(client, instructor, seminar, contrast, official_passage):
+    Theme.objects.filter(pk=contrast.theme_id).update(seminar=seminar)  # a theme the instructor edits
     client.force_login(instructor)
     data = {
         "theme": contrast.theme.pk,
@@ -87,7 +88,10 @@ def test_contrast_admin_refuses_an_empty_side(client, instructor, contrast, offi
     assert not Contrast.objects.filter(order=5).exists()
 
 
-def test_instructor_builds_a_contrast_in_the_admin(client, instructor, theme, official_passage, critical_passage):
+def test_instructor_builds_a_contrast_in_the_admin(
+    client, instructor, seminar, theme, official_passage, critical_passage
+):
+    Theme.objects.filter(pk=theme.pk).update(seminar=seminar)  # a theme the instructor edits
     client.force_login(instructor)
     data = {
         "theme": theme.pk,

@@ -198,8 +198,9 @@ def test_a_theme_exports_as_a_json_file(client, contrast):
     assert json.loads(response.content) == get_json(client, "/api/themes/definitions/")
 
 
-def test_curators_may_export_a_draft_theme(client, contrast, theme, instructor):
+def test_curators_may_export_a_draft_theme(client, contrast, theme, instructor, seminar):
     theme.is_published = False
+    theme.seminar = seminar  # the instructor edits the seminar's themes, not the public ones
     theme.save()
     client.force_login(instructor)
     assert client.get("/themes/definitions/export.json").status_code == 200
@@ -277,3 +278,9 @@ def test_every_api_url_refuses_writes_with_json_before_any_csrf_check(contrast, 
             assert response["Content-Type"] == "application/json"
             assert response["Allow"] == "GET, HEAD"
             assert json.loads(response.content) == {"error": "method not allowed"}
+
+
+def test_the_markdown_handout_puts_the_official_passage_first_as_the_page_does(client, contrast):
+    handout = client.get("/themes/definitions/handout.md").content.decode()
+    assert handout.index("### Official discourse") < handout.index("### Critical analysis")
+    assert "### Official discourse: [Author not named], [An Official Paper]" in handout

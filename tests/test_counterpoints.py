@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from readings import counterpoints
-from readings.counterpoints import CounterpointIndex, Document, comparable, stem
-from readings.models import ContentVersion, Contrast, Passage, Section, Stance
+from readings.counterpoints import Analyzer, CounterpointIndex, Document
+from readings.models import ContentVersion, Contrast, Passage, Section, Stance, Theme
 
 HTMX = {"HX-Request": "true"}
 
@@ -36,22 +36,13 @@ def fresh_index():
 # The ranking, on a tiny hand-made corpus (no database) -----------------------------------------
 
 
-def test_porter_stemmer_matches_the_published_examples():
-    examples = {
-        "caresses": "caress",
-        "ponies": "poni",
-        "motoring": "motor",
-        "hopping": "hop",
-        "relational": "relat",
-        "conditional": "condit",
-        "hopefulness": "hope",
-        "adjustment": "adjust",
-        "infiltration": "infiltr",
-        "securities": "secur",
-        "cultural": "cultur",
-        "culture": "cultur",
-    }
-    assert {word: stem(word) for word in examples} == examples
+def test_terms_are_snowball_stems_and_phrases_without_stop_words_or_citations():
+    counts = Analyzer().terms("China\u2019s cultural infiltration (Nye, 2011, p. 4) infiltrates [12] the cultures.")
+    assert counts["infiltr"] == 2 and counts["cultur"] == 2 and counts["china"] == 1
+    assert counts["cultur infiltr"] == 1 and counts["china cultur"] == 1
+    assert "nye" not in counts and "the" not in counts
+    # A phrase does not run across a citation or punctuation.
+    assert "infiltr infiltr" not in counts and "infiltr cultur" not in counts
 
 
 def test_only_passages_of_the_other_stance_are_ranked():
@@ -139,10 +130,6 @@ def test_shared_terms_say_why_as_the_passage_writes_them():
     shared = index.rank(query.text, query.stance)[0].shared_terms
     assert "Confucius Institutes" in shared and "cultural security" in shared
     assert "security" not in shared and "Confucius" not in shared  # the phrase stands for its words
-
-
-def test_fragments_compare_without_case_spacing_or_typographic_quotes():
-    assert comparable("China\u2019s  “Cultural\nSecurity”") == comparable('china\'s "cultural security"')
 
 
 # The cache and the database ---------------------------------------------------------------------
@@ -278,6 +265,11 @@ def queries_for(client, url):
 
 def test_counterpoints_query_count_does_not_grow(client, small_corpus):
     url = "/papers/official/body/1/counterpoints/"
+    query = Passage.objects.get(paper__slug="official", section__key="body", ordinal=1)
+    theme = Theme.objects.create(slug="pub", title="Published", question="Q?", order=1, is_published=True)
+    Contrast.objects.create(theme=theme, order=1, is_published=True).set_sides(
+        [query], [Passage.objects.get(paper__slug="critical", section__key="body", ordinal=1)]
+    )
     client.get(url)  # builds the index
     small = queries_for(client, url)
     official_section = Section.objects.get(paper__slug="official", key="body")
@@ -287,9 +279,77 @@ def test_counterpoints_query_count_does_not_grow(client, small_corpus):
         Passage.objects.create(
             section=section, ordinal=n, text=f"Cultural security and cultural infiltration, note {n}."
         )
+    critical_passages = list(Passage.objects.filter(paper__slug="critical"))
+    for order in range(2, 7):
+        Contrast.objects.create(theme=theme, order=order, is_published=True).set_sides([query], critical_passages)
     client.get(url)
+    assert client.get(url, headers=HTMX).content.count(b"Paired in: ") == 6
     assert queries_for(client, url) == small
-    assert small <= 6
+    assert small <= 8
+
+
+@pytest.fixture
+def many_counterpoints(official_paper, critical_paper):
+    """One official passage and twelve critical passages that all share its wording, less and less."""
+    o = Section.objects.create(paper=official_paper, key="body", title="Body", ordinal=1)
+    c = Section.objects.create(paper=critical_paper, key="body", title="Body", ordinal=1)
+    words = "cultural security sovereignty infiltration ideology legitimacy propaganda heritage tradition identity"
+    query = Passage.objects.create(section=o, ordinal=1, text=f"The official view of {words} in a new era.")
+    vocabulary = words.split()
+    for n in range(1, 13):
+        shared = " ".join(vocabulary[: max(1, 11 - n)])
+        Passage.objects.create(
+            section=c, ordinal=n, text=f"Critics number {n} discuss {shared} at length, among other matters of the day."
+        )
+    return query
+
+
+def test_ten_suggestions_five_shown_five_behind_a_disclosure(client, many_counterpoints):
+    page = client.get(counterpoints_url(many_counterpoints), headers=HTMX).content.decode()
+    shown, more = page.split('<details class="counterpoint-more">')
+    assert shown.count('<li class="counterpoint ') == 5
+    assert more.count('<li class="counterpoint ') == 5
+    assert "<summary>5 more suggestions</summary>" in more and '<ol class="counterpoint-list" start="6">' in more
+    assert "/papers/critical/body/1/" in shown and "/papers/critical/body/6/" in more
+    assert page.count("Shared: ") == 10
+
+
+def test_few_suggestions_have_no_disclosure(client, small_corpus):
+    page = client.get("/papers/official/body/1/counterpoints/", headers=HTMX).content.decode()
+    assert "counterpoint-more" not in page
+
+
+def test_curated_pairs_are_shown_apart_from_the_suggestions(client, small_corpus, seminar):
+    query = Passage.objects.get(paper__slug="official", section__key="body", ordinal=1)
+    answer = Passage.objects.get(paper__slug="critical", section__key="body", ordinal=3)
+    published = Theme.objects.create(slug="pub", title="Published theme", question="Q?", order=1, is_published=True)
+    draft = Theme.objects.create(slug="draft", title="Draft theme", question="Q?", order=2)
+    own = Theme.objects.create(
+        slug="own", title="Seminar theme", question="Q?", order=3, is_published=True, seminar=seminar
+    )
+    Contrast.objects.create(theme=published, order=2, title="Shown", is_published=True).set_sides([query], [answer])
+    Contrast.objects.create(theme=published, order=3, title="Draft contrast").set_sides([query], [answer])
+    Contrast.objects.create(theme=draft, order=1, is_published=True).set_sides([query], [answer])
+    Contrast.objects.create(theme=own, order=1, is_published=True).set_sides([query], [answer])
+    page = client.get(counterpoints_url(query), headers=HTMX).content.decode()
+    assert "Paired by instructors" in page and "Curated, not computed" in page
+    assert page.count("Paired in: ") == 1
+    assert (
+        'href="/themes/pub/contrasts/2/">Published theme, contrast 2</a> (Shown), with <a href="/papers/critical/body/3/">'
+        in page
+    )
+    assert "Draft" not in page and "Seminar theme" not in page
+    # The computed list stays computed: the curated answer shares no wording, so is not suggested.
+    suggested = page.split("Suggested from the texts")[1]
+    assert "/papers/critical/body/1/" in suggested and "/papers/critical/body/3/" not in suggested
+    # And from the other side.
+    other_side = client.get(counterpoints_url(answer), headers=HTMX).content.decode()
+    assert 'Published theme, contrast 2</a> (Shown), with <a href="/papers/official/body/1/">' in other_side
+
+
+def test_no_curated_section_without_published_pairs(client, small_corpus):
+    page = client.get("/papers/official/body/1/counterpoints/", headers=HTMX).content.decode()
+    assert "Paired by instructors" not in page
 
 
 def test_reader_links_open_counterpoints_in_place(client, contrast, official_passage):
@@ -362,7 +422,10 @@ CHANCE_AT_FIVE = 5 / 83  # five picks among the 83 critical passages that can be
 
 
 def hit_rate(pairs):
-    """The share of (official passage, its critical passages) for which one is in the top five."""
+    """The share of (official passage, its critical passages) for which one is in the top five.
+
+    Today's figure on READER_PAIRS is 5 of 10, as it was with the hand-written Porter stemmer.
+    """
     index = counterpoints.current_index()
     hits = 0
     for query, answers in pairs:
@@ -371,20 +434,46 @@ def hit_rate(pairs):
     return hits / len(pairs)
 
 
-def test_quality_on_the_curated_contrasts(corpus):
-    pairs = []
-    for contrast in Contrast.objects.prefetch_related("contrast_passages__passage__paper"):
-        sides = contrast.contrast_passages.all()
-        answers = [cp.passage for cp in sides if cp.side == Stance.CRITICAL]
-        pairs += [(cp.passage, answers) for cp in sides if cp.side == Stance.OFFICIAL]
-    rate = hit_rate(pairs)
-    print(f"\ncurated contrasts: critical counterpart in the top five for {rate:.0%} of {len(pairs)} official passages")
-    # The instructors' pairs are argued contrasts, and a third of them share no distinctive word
-    # (e.g. "Four Cardinal Principles ... social stability" against Edney on protests and consent).
-    # The aim of 0.8 is not reached from wording alone; this guards what is reached, about six
-    # times chance.
-    assert rate >= 0.30
-    assert rate >= 5 * CHANCE_AT_FIVE
+def test_evaluate_reports_recall_over_the_curated_contrasts(corpus, capsys):
+    call_command("counterparts", "--evaluate", "--json")
+    official_side, critical_side = json.loads(capsys.readouterr().out)
+    # The figures reached (README, "How good are the counterpoints"). The issue aims for 22 of its
+    # 59 pairs at five and 0.55 at ten: the cheap ideas tried (BM25, heavier phrases, headings,
+    # neighbours, best sentence, hubness correction) moved these by one to three pairs either way,
+    # within noise, so none was kept. With the revised themes there are 58 pairs; the hand-written
+    # Porter stemmer found 17 and 28 of them (critical -> official 15 and 25).
+    assert (official_side["query_side"], official_side["pairs"]) == ("official", 58)
+    assert (official_side["found_at_5"], official_side["found_at_10"]) == (18, 29)
+    assert (critical_side["query_side"], critical_side["pairs"]) == ("critical", 50)
+    assert (critical_side["found_at_5"], critical_side["found_at_10"]) == (14, 25)
+    assert official_side["found_at_5"] / 58 >= 5 * CHANCE_AT_FIVE
+
+
+def test_evaluate_prints_a_readable_summary(small_corpus, capsys):
+    query = Passage.objects.get(paper__slug="official", section__key="body", ordinal=1)
+    answer = Passage.objects.get(paper__slug="critical", section__key="body", ordinal=1)
+    theme = Theme.objects.create(slug="t", title="T", question="Q?", order=1)
+    Contrast.objects.create(theme=theme, order=1).set_sides([query], [answer])
+    call_command("counterparts", "--evaluate")
+    out = capsys.readouterr().out
+    assert "official -> critical: recall@5 1/1 (100%), recall@10 1/1 (100%)" in out
+    assert "critical -> official: recall@5 1/1 (100%)" in out
+
+
+def test_evaluate_takes_no_fragment_and_a_look_up_needs_one(small_corpus):
+    with pytest.raises(CommandError, match="no FRAGMENT"):
+        call_command("counterparts", "cultural", "--evaluate")
+    with pytest.raises(CommandError, match="Give some words"):
+        call_command("counterparts")
+
+
+def test_curation_is_not_an_input_of_the_ranking(small_corpus):
+    query = Passage.objects.select_related("paper").get(paper__slug="official", section__key="body", ordinal=2)
+    before = [(p.passage.pk, p.score) for p in counterpoints.counterpoints_for(query, top=10)]
+    far = Passage.objects.get(paper__slug="critical", section__key="body", ordinal=3)
+    theme = Theme.objects.create(slug="t", title="T", question="Q?", order=1, is_published=True)
+    Contrast.objects.create(theme=theme, order=1, is_published=True).set_sides([query], [far])
+    assert [(p.passage.pk, p.score) for p in counterpoints.counterpoints_for(query, top=10)] == before
 
 
 def test_quality_on_the_reader_pairs(corpus):

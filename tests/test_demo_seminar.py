@@ -10,6 +10,7 @@ from django.test import Client
 
 from readings.models import (
     Annotation,
+    Assignment,
     ContrastPassage,
     Membership,
     Notification,
@@ -60,6 +61,7 @@ def everything():
         "annotations": sorted(Annotation.objects.values_list("pk", "body", "body_html", "updated")),
         "tags": sorted(Annotation.tags.through.objects.values_list("annotation_id", "tag__name")),
         "notifications": sorted(Notification.objects.values_list("pk", "recipient__username", "annotation_id")),
+        "assignments": sorted(Assignment.objects.values_list("pk", "title", "instructions_html", "due_at", "gate")),
     }
 
 
@@ -192,3 +194,30 @@ def test_a_correction_that_moves_the_quote_makes_no_second_copy(corpus, developm
     demo_seminar()
 
     assert Annotation.objects.count() == count
+
+
+def test_it_adds_an_assignment_that_asks_the_third_student_for_a_note_before_she_sees_others(corpus, development):
+    password = printed_password(demo_seminar())
+    (assignment,) = Assignment.objects.all()
+    assert (assignment.seminar.slug, assignment.kind, assignment.gate) == ("demo", "paper", 1)
+    assert assignment.is_open and not assignment.is_past_due
+    assert assignment.instructions_html.startswith("<p>") and assignment.created_by.username == "demo-instructor"
+    first = Annotation.objects.get(parent=None, author__username="demo-student-1", passage__paper=assignment.paper)
+    third = sign_in("demo-student-3", password)
+
+    def thread():
+        return third.get(first.get_absolute_url().split("#")[0]).content.decode()
+
+    seminar_page = third.get("/seminars/demo/").content.decode()
+    assert assignment.title in seminar_page and "Next due" in seminar_page
+    page = third.get(assignment.get_absolute_url()).content.decode()
+    assert "You have shared 0 of the 1 annotation this assignment asks before you see others." in page
+    # Her classmate's note, and with it the thread under it: the instructor's reply answers a note she cannot see.
+    assert "So Nye" not in thread() and "Good question for Thursday" not in thread()
+
+    third.post(
+        first.get_absolute_url().split("#")[0],
+        {"body": "Regime security first.", "share_with": assignment.seminar.pk},
+    )
+
+    assert "So Nye" in thread() and "Good question for Thursday" in thread()

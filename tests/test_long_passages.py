@@ -13,8 +13,10 @@ from contextlib import contextmanager
 
 import pytest
 
+from readings.analysis.tokens import ngrams
+from readings.analysis.tokens import tokenize as tokenise
 from readings.search import SNIPPET_TOKENS, WORD, best_window, excerpt, folded, parse_query
-from readings.terms import kwic, ngrams, tokenise, trim_left, trim_right
+from readings.terms import kwic, trim_left, trim_right
 
 SENTENCE = "Soft power, in Nye's words, is the ability to attract and co-opt rather than coerce. "
 

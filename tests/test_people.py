@@ -32,8 +32,9 @@ def test_everyone_reads_published_themes_and_papers(client, as_role, contrast, r
     assert client.get("/papers/official/").status_code == 200
 
 
+# An instructor edits (and previews) only their seminars' themes, not this public one (tests/test_drafts.py).
 @pytest.mark.parametrize(
-    ("role", "status"), [("anonymous", 404), ("student", 404), ("instructor", 200), ("admin", 200)]
+    ("role", "status"), [("anonymous", 404), ("student", 404), ("instructor", 404), ("admin", 200)]
 )
 def test_only_curators_preview_unpublished_themes(client, as_role, contrast, role, status):
     Theme.objects.filter(pk=contrast.theme_id).update(is_published=False)

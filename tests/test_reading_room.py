@@ -18,8 +18,16 @@ def test_expand_context_returns_the_neighbours_as_a_fragment(client, official_pa
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
-    assert "An Official Paper passage 1." in html and second.text in html
+    # The panel opens under the passage on a theme page: it marks the passage's place, not repeats it.
+    assert second.text in html and "An Official Paper passage 1." not in html
+    assert "¶1, the passage shown above, comes here." in html
     assert "HX-Request" in response["Vary"]
+
+
+def test_context_page_without_htmx_shows_the_passage_among_its_neighbours(client, official_passage):
+    response = client.get(f"{official_passage.get_absolute_url()}context/")
+    assert "An Official Paper passage 1." in response.content.decode()
+    assert b"the passage shown above" not in response.content
 
 
 @pytest.mark.parametrize("suffix", ["", "context/", "annotations/"])

@@ -22,8 +22,9 @@ def annotations_url(passage):
 
 
 @pytest.fixture
-def draft(contrast):
-    Theme.objects.filter(pk=contrast.theme_id).update(is_published=False)
+def draft(contrast, seminar):
+    """A draft of the seminar's own: its instructors preview it, as they edit it."""
+    Theme.objects.filter(pk=contrast.theme_id).update(is_published=False, seminar=seminar)
     return contrast.theme
 
 

@@ -90,3 +90,31 @@ def test_markdown_is_rendered_inert(source):
         "<svg",
     ):
         assert danger not in html, (source, html)
+
+
+def test_make_run_serves_production_settings_over_local_http():
+    # `make run` shows readers' pages (styled 404/500, hashed static files): DEBUG off, but over
+    # plain HTTP on 127.0.0.1, so no redirect to HTTPS and cookies that HTTP may carry.
+    makefile = (settings.BASE_DIR / "Makefile").read_text()
+    local_site = makefile.split("LOCAL_SITE = ", 1)[1].split("\n\n", 1)[0]
+    assert "DJANGO_DEBUG=0" in local_site and "$(LOCAL_SITE) $(PY) manage.py runserver" in makefile
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "a-local-secret-key-made-once-by-make-run-0123456789-abcdefghijklmnop",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "softpower_site.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["False", "False", "False", "False"], result.stderr

@@ -198,8 +198,8 @@ def test_the_members_page_costs_the_same_queries_for_few_members_and_many(
     for i in range(3, 80):  # more than a page
         member(django_user_model, seminar, f"s{i}")
     assert queries() == few
-    # Session, user, the instructor's membership, the count and the page of members; the header's two.
-    with django_assert_num_queries(7):
+    # Session, user, the instructor's membership, the count and the page of members; the header's three.
+    with django_assert_num_queries(8):
         assert "Page 1 of 2" in client.get(url).content.decode()
     assert "s79" in client.get(f"{url}?page=2").content.decode()
 
@@ -524,12 +524,12 @@ def test_an_empty_post_is_answered_with_the_fields_errors(client, instructor, se
 @pytest.mark.parametrize(
     ("who", "path", "count"),
     [
-        # Session, user, the instructor's membership with its seminar; the header's two.
-        ("instructor", "settings/", 5),
-        # Session, user, their permissions (user's and groups'); the header's two.
-        ("instructor", "new", 6),
-        # The client's count of wrong codes, the seminar; session, user, membership; the header's two.
-        ("outsider", "join", 7),
+        # Session, user, the instructor's membership with its seminar; the header's three.
+        ("instructor", "settings/", 6),
+        # Session, user, their permissions (user's and groups'); the header's three.
+        ("instructor", "new", 7),
+        # The client's count of wrong codes, the seminar; session, user, membership; the header's three.
+        ("outsider", "join", 8),
         # The client's count of wrong codes and the seminar: nothing about a reader.
         ("anonymous", "join", 2),
         ("anonymous", "signup", 2),

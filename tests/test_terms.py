@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from readings import term_index
+from readings.analysis.tokens import tokenize as tokenise
 from readings.models import EditorialNote, Passage, Section
-from readings.terms import count_terms, kwic, log_odds, parse_term, terms, tokenise, top_terms
+from readings.terms import count_terms, kwic, log_odds, parse_term, terms, top_terms
 
 TERMS_URL = reverse("readings:terms")
 

@@ -53,3 +53,59 @@ def test_commentary_quotes_only_words_of_its_passages(corpus):
                     contrast.order,
                     quoted,
                 )
+
+
+def sides(theme_order, contrast_order):
+    contrast = Contrast.objects.get(theme__order=theme_order, order=contrast_order)
+    return {
+        side: [cp.passage.key for cp in contrast.contrast_passages.filter(side=side).select_related("passage")]
+        for side in (Stance.OFFICIAL, Stance.CRITICAL)
+    }
+
+
+# The nine contrasts an independent reading found weak, revised so both sides speak to the same matter.
+REVISED = {
+    (1, 3): ("critical", ["assyl-dauyen-2025/discussion/9"]),
+    (1, 5): ("critical", ["edney-2015/introduction/2"]),
+    (6, 3): ("critical", ["edney-2015/cultural-security-in-china/6"]),
+    (6, 4): ("official", ["cultural-power-strategy/1/1"]),
+    (7, 5): (
+        "official",
+        ["promoting-cultural-soft-power/the-theory-of-peaceful-diplomacy-has-been-recognized-by-the-/1"],
+    ),
+    (8, 4): ("official", ["cultural-soft-power-international-communication/4-2/1"]),
+    (10, 3): ("official", ["cultural-power-strategy/5-1/1"]),
+    (10, 5): ("critical", ["assyl-dauyen-2025/discussion/7"]),
+}
+
+
+@pytest.mark.parametrize(("contrast", "expected"), REVISED.items(), ids=[f"{t}.{c}" for t, c in REVISED])
+def test_weak_contrasts_are_revised(corpus, contrast, expected):
+    side, keys = expected
+    assert sides(*contrast)[side] == keys
+
+
+def test_commentary_takes_no_side_on_table_1(corpus):
+    commentary = Contrast.objects.get(theme__order=8, order=2).commentary
+    assert "is the one that concerns how others perceive" not in commentary
+
+
+def test_theme_3_quotes_two_different_official_passages(corpus):
+    assert sides(3, 1)[Stance.OFFICIAL] != sides(3, 5)[Stance.OFFICIAL]
+
+
+def test_the_credibility_gap_is_asked_not_assumed(corpus):
+    assert Theme.objects.get(order=9).title.endswith("?")
+
+
+def test_introductions_credit_terms_to_the_paper_that_uses_them(corpus):
+    assert "appear in the official papers" not in Theme.objects.get(order=3).introduction
+    assert "The official papers speak of “peaceful diplomacy”" not in Theme.objects.get(order=5).introduction
+
+
+def test_supplied_titles_are_bracketed_in_commentary_and_introductions(corpus):
+    # The three official papers' titles are supplied by the editors: the site shows them in brackets.
+    unbracketed = re.compile(r"\*(Promoting|Cultural Power Strategy|International Communication)\*")
+    texts = [c.commentary for c in Contrast.objects.all()] + [t.introduction for t in Theme.objects.all()]
+    assert not [text for text in texts if unbracketed.search(text)]
+    assert any("*[Promoting]*" in text for text in texts)

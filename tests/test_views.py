@@ -1,13 +1,16 @@
 """The reading-room pages through the test client: content, status codes, query counts."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
+from django.utils import timezone
 
 from readings import api_urls
 from readings import urls as readings_urls
-from readings.models import Annotation, Contrast, Membership, Paper, Section, Seminar, Stance, Theme
+from readings.models import Annotation, Assignment, Contrast, Membership, Paper, Section, Seminar, Stance, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +135,9 @@ def every_page(client, contrast, official_passage, student):
     # A seminar the reader teaches, for the exports only its instructors may download.
     taught = Seminar.objects.create(slug="taught", name="Taught seminar", join_enabled=True)
     Membership.objects.create(seminar=taught, user=student, role="instructor")
+    assignment = Assignment.objects.create(
+        seminar=taught, title="Read", kind="theme", theme=contrast.theme, due_at=timezone.now() + timedelta(days=1)
+    )
     client.force_login(student)
     passage = official_passage.get_absolute_url()
     return [
@@ -170,6 +176,12 @@ def every_page(client, contrast, official_passage, student):
         "/seminars/spring/",
         "/seminars/taught/export.csv",
         "/seminars/taught/export.md",
+        "/seminars/taught/assignments/new/",
+        f"/seminars/taught/assignments/{assignment.pk}/",
+        f"/seminars/taught/assignments/{assignment.pk}/edit/",
+        f"/seminars/taught/assignments/{assignment.pk}/delete/",
+        "/seminars/taught/participation/",
+        "/seminars/taught/participation.csv",
         "/seminars/new/",
         "/seminars/taught/settings/",
         "/seminars/taught/members/",

@@ -9,9 +9,11 @@ from .annotations import (
     AnnotationQuerySet,
     AnnotationRevision,
     Tag,
+    locked_assignments,
     may_write,
+    shared_in_reading,
 )
-from .assignments import GATE_MAX, INSTRUCTIONS_MAX_LENGTH, Assignment, AssignmentQuerySet
+from .assignments import DUE_SOON, GATE_MAX, INSTRUCTIONS_MAX_LENGTH, Assignment, AssignmentQuerySet
 from .corpus import (
     EditorialNote,
     NoteKind,
@@ -30,6 +32,8 @@ from .curation import (
     ContrastManager,
     ContrastPassage,
     ContrastPassageManager,
+    ContrastPassageQuerySet,
+    ContrastQuerySet,
     Theme,
     ThemeManager,
     ThemeQuerySet,
@@ -51,6 +55,7 @@ from .versions import ContentVersion
 __all__ = [
     "ANNOTATION_MAX_LENGTH",
     "COMMENTARY_MAX_LENGTH",
+    "DUE_SOON",
     "GATE_MAX",
     "INSTRUCTIONS_MAX_LENGTH",
     "INTRODUCTION_MAX_LENGTH",
@@ -67,6 +72,8 @@ __all__ = [
     "ContrastManager",
     "ContrastPassage",
     "ContrastPassageManager",
+    "ContrastPassageQuerySet",
+    "ContrastQuerySet",
     "EditorialNote",
     "Membership",
     "MembershipQuerySet",
@@ -93,8 +100,10 @@ __all__ = [
     "ThemeManager",
     "ThemeQuerySet",
     "length_at_most",
+    "locked_assignments",
     "markdown_source",
     "may_write",
     "new_join_code",
+    "shared_in_reading",
     "validate_sides",
 ]

@@ -1,12 +1,18 @@
 """Annotations: readers' notes on passages, threads of replies, and their edit history."""
 
+import contextlib
+
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from ..roles import Role
+from .assignments import Assignment
 from .corpus import Passage
+from .curation import ContrastPassage
 from .rendered import ANNOTATION_MAX_LENGTH, RenderedMarkdown, length_at_most, markdown_source
 from .seminars import Membership, Seminar
 
@@ -31,11 +37,21 @@ class Tag(models.Model):
 
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Anonymous readers see none; a reader sees their own and what their seminars share."""
+        """Anonymous readers see none; a reader sees their own and what their seminars share.
+
+        Except where an assignment asks them to annotate before they see others: in the reading of
+        each such assignment they have not done yet, they see only their own notes and the seminar
+        instructors' (see locked_assignments), on every page, fragment, export and API alike.
+        """
         if not user.is_authenticated:
             return self.none()
         shared = Q(visibility=Annotation.Visibility.SEMINAR, seminar__memberships__user=user)
-        return self.filter(Q(author=user) | shared, is_hidden=False).distinct()
+        return self.filter(Q(author=user) | shared, is_hidden=False).not_gated_for(user).distinct()
+
+    def not_gated_for(self, user):
+        """Without the notes an assignment's gate keeps from `user` for now (a reply counted in a list, say)."""
+        locked = locked_assignments(user)
+        return self.exclude(gated_from(user, locked)) if locked else self
 
     def writable_by(self, user):
         """What a reader may write in (edit if theirs, reply to): their private notes and the notes of
@@ -65,6 +81,76 @@ class AnnotationQuerySet(models.QuerySet):
             .annotate(by_instructor=Exists(instructor))
             .order_by("created", "pk")
         )
+
+
+# "Annotate before you see others" (Assignment.gate). What counts: a note or a reply the student
+# shares with the assignment's seminar on a passage of its reading, not deleted and not hidden by a
+# moderator, written at any time (before the assignment opened too: the student has annotated). A
+# reply counts: answering the instructor's prompt is annotating. The gate holds from opens_at and,
+# as Perusall's does, does not lift at the due date (late work is allowed, and seeing the others'
+# notes stays the reward for writing one); it lifts when the seminar is archived, when nobody can
+# write in it any more. Instructors are never gated.
+LOCKED_CACHE = "_locked_assignments"
+
+
+def shared_in_reading(user):
+    """How many notes `user` shared in the reading of the outer query's Assignment, as a subquery."""
+    in_theme = ContrastPassage.objects.filter(
+        passage=OuterRef("passage_id"), contrast__theme_id=OuterRef(OuterRef("theme_id"))
+    )
+    in_sections = Assignment.sections.through.objects.filter(assignment=OuterRef(OuterRef("pk"))).values("section_id")
+    # Only the kind's own reading is set (a constraint for theme and paper; forms clear the sections).
+    in_reading = Q(Exists(in_theme)) | Q(passage__paper_id=OuterRef("paper_id")) | Q(passage__section__in=in_sections)
+    notes = Annotation.objects.filter(
+        in_reading,
+        author=user,
+        seminar=OuterRef("seminar_id"),
+        visibility=Annotation.Visibility.SEMINAR,
+        deleted_at__isnull=True,
+        is_hidden=False,
+    )
+    counted = notes.order_by().values("author").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def locked_assignments(user):
+    """The open assignments whose reading `user`, a student of their seminar, may not yet see others' notes in.
+
+    One query, kept on the user object: request.user lives for one request, so every visible_to of a
+    page shares it. Saving or deleting one of the user's notes forgets it (readings.signals).
+    """
+    cached = getattr(user, LOCKED_CACHE, None)
+    if cached is None:
+        cached = list(
+            Assignment.objects.filter(
+                gate__gt=0,
+                opens_at__lte=timezone.now(),
+                seminar__archived_at__isnull=True,
+                seminar__memberships__user=user,
+                seminar__memberships__role=Role.STUDENT,
+            )
+            .annotate(done=shared_in_reading(user))
+            .filter(done__lt=F("gate"))
+            .only("pk", "seminar_id", "kind", "theme_id", "paper_id", "gate")
+        )
+        setattr(user, LOCKED_CACHE, cached)
+    return cached
+
+
+def forget_locked_assignments(user):
+    with contextlib.suppress(AttributeError):
+        delattr(user, LOCKED_CACHE)
+
+
+def gated_from(user, locked) -> Q:
+    """The notes a gated student may not see yet: others' notes in the locked readings, but the instructors'."""
+    in_locked_reading = Q()
+    for assignment in locked:
+        in_locked_reading |= Q(seminar_id=assignment.seminar_id) & assignment.reading_q("passage__")
+    by_instructor = Membership.objects.filter(
+        user=OuterRef("author_id"), seminar=OuterRef("seminar_id"), role=Role.INSTRUCTOR
+    )
+    return in_locked_reading & ~Q(author=user) & ~Q(Exists(by_instructor))
 
 
 def may_write(user) -> Q:

@@ -1,11 +1,14 @@
 """Reading assignments: what a seminar reads by when, and whether students annotate before they see others."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ..roles import Role
 from .corpus import Paper, Passage, Section
 from .curation import ContrastPassage, Theme
 from .rendered import ANNOTATION_MAX_LENGTH, RenderedMarkdown, length_at_most, markdown_source
@@ -15,9 +18,17 @@ INSTRUCTIONS_MAX_LENGTH = ANNOTATION_MAX_LENGTH
 GATE_MAX = 20  # "annotate N times before you see others": more than a handful is a chore, not a prompt
 
 
+DUE_SOON = timedelta(days=7)
+
+
 class AssignmentQuerySet(models.QuerySet):
     def opened(self, now=None):
         return self.filter(opens_at__lte=now or timezone.now())
+
+    def seen_by(self, membership):
+        """What a member of the seminar sees: instructors every assignment, students those that have opened."""
+        assignments = self.filter(seminar=membership.seminar_id)
+        return assignments if membership.role == Role.INSTRUCTOR else assignments.opened()
 
 
 class Assignment(RenderedMarkdown):
@@ -74,6 +85,18 @@ class Assignment(RenderedMarkdown):
 
     def get_absolute_url(self):
         return reverse("readings:assignment-detail", args=[self.seminar.slug, self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at <= timezone.now()
+
+    @property
+    def is_past_due(self) -> bool:
+        return self.is_late(timezone.now())
+
+    @property
+    def is_due_soon(self) -> bool:
+        return not self.is_past_due and self.due_at <= timezone.now() + DUE_SOON
 
     def is_late(self, when) -> bool:
         """Late work is allowed, and marked: written after the due date."""

@@ -8,6 +8,20 @@ from django.urls import reverse
 
 from ..ingest.types import PASSAGE_MAX_LENGTH
 
+AUTHOR_NOT_NAMED = "[Author not named]"
+SHORT_TITLE_LENGTH = 40
+TRAILING_SMALL_WORDS = frozenset(["a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "under", "with"])
+
+
+def shortened(text: str, length: int) -> str:
+    """The text, or its words up to `length` characters and an ellipsis: cut at a word, never inside one."""
+    if len(text) <= length:
+        return text
+    words = (text[: length + 1].rsplit(" ", 1)[0] if " " in text[:length] else text[:length]).split(" ")
+    while len(words) > 1 and words[-1].lower() in TRAILING_SMALL_WORDS:  # "The Role of…", not "The Role of the…"
+        words.pop()
+    return " ".join(words).rstrip(" ,;.–—-") + "…"
+
 
 class Stance(models.TextChoices):
     OFFICIAL = "official", "Official discourse"
@@ -68,8 +82,21 @@ class Paper(models.Model):
         return f"[{self.title}]" if self.title_supplied else self.title
 
     @property
+    def author_label(self) -> str:
+        # Not "Anonymous", which means published without a name: these authors are unknown to us.
+        return self.authors or AUTHOR_NOT_NAMED
+
+    @property
+    def brief_title(self) -> str:
+        """The title to its colon, or its first words, bracketed when supplied by the editor."""
+        title = shortened(self.title.split(":", 1)[0] + ("…" if ":" in self.title else ""), SHORT_TITLE_LENGTH)
+        return f"[{title}]" if self.title_supplied else title
+
+    @property
     def short_citation(self) -> str:
-        who = self.authors or "Anonymous"
+        """What identifies the paper wherever a passage is labelled: author and year, or, with no
+        author named, the short title ("[Author not named], [Promoting China’s Cultural Soft Power…]")."""
+        who = self.authors or f"{AUTHOR_NOT_NAMED}, {self.brief_title}"
         return f"{who} ({self.year})" if self.year else who
 
 
@@ -111,6 +138,11 @@ class Section(models.Model):
     @property
     def heading(self) -> str:
         return f"{self.number} {self.title}".strip()
+
+    @property
+    def label(self) -> str:
+        """The section's number, or its title shortened: what a paragraph label shows before ¶N."""
+        return self.number or shortened(self.title, SHORT_TITLE_LENGTH)
 
 
 class PassageQuerySet(models.QuerySet):

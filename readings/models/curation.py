@@ -5,9 +5,55 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
+from ..roles import edits_public_themes
 from .corpus import Passage, Stance
 from .rendered import COMMENTARY_MAX_LENGTH, INTRODUCTION_MAX_LENGTH, RenderedMarkdown, length_at_most, markdown_source
 from .seminars import Seminar
+
+PUBLISH_NEEDS_A_CONTRAST = (
+    "A theme is published with at least one published contrast: publish one of its contrasts first "
+    "(readers would otherwise open an empty theme)."
+)
+
+# Who reads and who edits a theme, as conditions on the theme reached through `to_theme` ("" for a
+# theme, "theme__" for a contrast, "contrast__theme__" for a contrast's passage), so that every
+# page, fragment, export, API answer and admin list filters by the same rule in its own query.
+# A subquery (not a list fetched first) keeps each page's query count what it was.
+
+
+def lookups(to_theme, **conditions) -> Q:
+    return Q(**{to_theme + name: value for name, value in conditions.items()})
+
+
+def themes_editable_by(user, to_theme="") -> Q:
+    """Superusers edit every theme; editors the public ones; instructors those of the seminars they instruct."""
+    if not (user.is_authenticated and user.is_active):
+        return lookups(to_theme, pk__in=[])
+    if user.is_superuser:
+        return lookups(to_theme, pk__isnull=False)  # not Q(): Q() | x is x, not "everything"
+    rule = lookups(to_theme, pk__in=[])
+    if user.has_perm("readings.change_theme"):  # the Instructors group's, gone with the last instructor role
+        instructed = Seminar.objects.instructed_by(user).active().values("pk")
+        rule |= lookups(to_theme, seminar__in=instructed)
+    if edits_public_themes(user):
+        rule |= lookups(to_theme, seminar__isnull=True)
+    return rule
+
+
+def themes_readable_by(user, to_theme="") -> Q:
+    """Published public themes for everyone, published seminar themes for the seminar's members, drafts for their editors."""
+    public = lookups(to_theme, seminar__isnull=True)
+    if user.is_authenticated:
+        public |= lookups(to_theme, seminar__in=Seminar.objects.filter(memberships__user=user).values("pk"))
+    return (lookups(to_theme, is_published=True) & public) | themes_editable_by(user, to_theme)
+
+
+def contrasts_readable_by(user, to_contrast="") -> Q:
+    """Published contrasts of the themes the user reads; draft contrasts only for those who edit their theme."""
+    to_theme = to_contrast + "theme__"
+    return themes_readable_by(user, to_theme) & (
+        lookups(to_contrast, is_published=True) | themes_editable_by(user, to_theme)
+    )
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -15,8 +61,11 @@ class ThemeQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def readable_by(self, user):
-        """Published themes; curators also preview the unpublished ones they are working on."""
-        return self if user.has_perm("readings.change_theme") else self.published()
+        """The themes the user may open: the published ones they may read, and the drafts they may edit."""
+        return self.filter(themes_readable_by(user))
+
+    def editable_by(self, user):
+        return self.filter(themes_editable_by(user))
 
 
 class ThemeManager(models.Manager.from_queryset(ThemeQuerySet)):
@@ -53,17 +102,35 @@ class Theme(RenderedMarkdown):
     def natural_key(self):
         return (self.slug,)
 
-    def contrasts_for_reading(self):
-        """The contrasts in order, each with its passages, papers and sections, in three queries."""
+    def clean(self):
+        super().clean()
+        if self.is_published and not (self.pk and self.contrasts.filter(is_published=True).exists()):
+            raise ValidationError({"is_published": PUBLISH_NEEDS_A_CONTRAST})
+
+    def is_editable_by(self, user) -> bool:
+        return Theme.objects.editable_by(user).filter(pk=self.pk).exists()
+
+    def contrasts_for_reading(self, user=None):
+        """The contrasts the user may read (no user: any reader), in order, with their passages, in three queries."""
         # Official first, as the page sets them side by side (alphabetical order would put "critical" first).
         official_first = models.Case(models.When(side=Stance.OFFICIAL, then=0), default=1)
         sides = ContrastPassage.objects.select_related("passage__paper", "passage__section").order_by(
             official_first, "order"
         )
-        return self.contrasts.order_by("order").prefetch_related(models.Prefetch("contrast_passages", queryset=sides))
+        contrasts = self.contrasts.readable_by(user) if user is not None else self.contrasts.published()
+        return contrasts.order_by("order").prefetch_related(models.Prefetch("contrast_passages", queryset=sides))
 
 
-class ContrastManager(models.Manager):
+class ContrastQuerySet(models.QuerySet):
+    def published(self):
+        """Published contrasts of published themes (whoever the theme's readers are)."""
+        return self.filter(is_published=True, theme__is_published=True)
+
+    def readable_by(self, user):
+        return self.filter(contrasts_readable_by(user))
+
+
+class ContrastManager(models.Manager.from_queryset(ContrastQuerySet)):
     def get_by_natural_key(self, theme_slug, order):
         return self.get(theme__slug=theme_slug, order=order)
 
@@ -94,6 +161,19 @@ class Contrast(RenderedMarkdown):
         return (self.theme.slug, self.order)
 
     natural_key.dependencies = ["readings.theme"]
+
+    def clean(self):
+        super().clean()
+        before = Contrast.objects.filter(pk=self.pk).values("is_published", "theme_id").first() if self.pk else None
+        if before and before["is_published"] and (not self.is_published or self.theme_id != before["theme_id"]):
+            theme = Theme.objects.get(pk=before["theme_id"])
+            if theme.is_published and not theme.contrasts.filter(is_published=True).exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {
+                        "is_published": f"This is the last published contrast of “{theme}”, which is published: "
+                        "unpublish the theme first, or publish another of its contrasts."
+                    }
+                )
 
     @transaction.atomic
     def set_sides(self, official, critical):
@@ -127,7 +207,15 @@ def validate_sides(official, critical):
         raise ValidationError(errors)
 
 
-class ContrastPassageManager(models.Manager):
+class ContrastPassageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(contrast__is_published=True, contrast__theme__is_published=True)
+
+    def readable_by(self, user):
+        return self.filter(contrasts_readable_by(user, "contrast__"))
+
+
+class ContrastPassageManager(models.Manager.from_queryset(ContrastPassageQuerySet)):
     def get_by_natural_key(self, theme_slug, order, paper_slug, section_key, ordinal):
         return self.get(
             contrast__theme__slug=theme_slug,

@@ -2,14 +2,23 @@
 
 from django import template
 
-from readings.counterpoints import counterpoints_for
+from readings.counterpoints import counterpoints_for, curated_counterparts
 
 register = template.Library()
 
+# Ten suggestions are fetched and the first five shown; the other five sit behind a disclosure.
+COUNTERPOINTS_FETCHED = 10
 COUNTERPOINTS_SHOWN = 5
 
 
 @register.simple_tag
-def passage_counterpoints(passage, top=COUNTERPOINTS_SHOWN):
-    """Passages of the other stance that speak to the same matter; three queries, however many."""
-    return counterpoints_for(passage, top=top)
+def passage_counterpoints(passage, top=COUNTERPOINTS_FETCHED):
+    """Passages of the other stance that speak to the same matter, split into (shown, more); three queries."""
+    points = counterpoints_for(passage, top=top)
+    return points[:COUNTERPOINTS_SHOWN], points[COUNTERPOINTS_SHOWN:]
+
+
+@register.simple_tag
+def passage_pairings(passage):
+    """The contrasts instructors have published that set this passage against others; two queries."""
+    return curated_counterparts(passage)

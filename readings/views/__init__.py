@@ -12,6 +12,7 @@ from .annotations import (
     own_annotation,
     passage_annotations,
 )
+from .assignments import assignment_delete, assignment_detail, assignment_edit, assignment_new
 from .notifications import (
     NOTIFICATIONS_PAGE_SIZE,
     notification_list,
@@ -20,6 +21,7 @@ from .notifications import (
     notification_read_all,
     reader_settings,
 )
+from .participation import participation_csv, participation_table
 from .reading import (
     CONTEXT_SIZE,
     HOME_PAPERS,
@@ -67,6 +69,10 @@ __all__ = [
     "annotation_done",
     "annotation_edit",
     "annotation_reply",
+    "assignment_delete",
+    "assignment_detail",
+    "assignment_edit",
+    "assignment_new",
     "check_still_writable",
     "compare",
     "contrast_detail",
@@ -84,6 +90,8 @@ __all__ = [
     "own_annotation",
     "paper_detail",
     "paper_list",
+    "participation_csv",
+    "participation_table",
     "passage_annotations",
     "passage_context",
     "passage_counterpoints",

@@ -49,8 +49,8 @@ def home(request):
         "critical_papers": critical[:HOME_PAPERS],
         "official_count": official.count(),
         "critical_count": critical.count(),
-        "themes": Theme.objects.published()[:HOME_THEMES],
-        "theme_count": Theme.objects.published().count(),
+        "themes": Theme.objects.readable_by(request.user).select_related("seminar")[:HOME_THEMES],
+        "theme_count": Theme.objects.readable_by(request.user).count(),
     }
     return TemplateResponse(request, "readings/home.html", context)
 
@@ -67,16 +67,15 @@ def paper_list(request):
 
 @require_safe
 def theme_list(request):
-    page = Paginator(Theme.objects.published(), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    themes = Theme.objects.readable_by(request.user).select_related("seminar")
+    page = Paginator(themes, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(request, "readings/theme_list.html", {"page": page})
 
 
 @require_safe
 def paper_detail(request, slug):
     paper = get_object_or_404(Paper, slug=slug)
-    published_uses = ContrastPassage.objects.filter(contrast__theme__is_published=True).select_related(
-        "contrast__theme"
-    )
+    published_uses = ContrastPassage.objects.readable_by(request.user).select_related("contrast__theme")
     passages = (
         Passage.objects.filter(paper=paper)
         .order_by("ordinal")
@@ -117,7 +116,11 @@ def passage_context(request, passage, **extra):
         "before": before,
         "after": after,
         "notes": passage.editorial_notes.order_by("ordinal"),
-        "themes": Theme.objects.published().filter(contrasts__passages=passage).distinct(),
+        "themes": Theme.objects.readable_by(request.user)
+        .filter(
+            pk__in=ContrastPassage.objects.readable_by(request.user).filter(passage=passage).values("contrast__theme")
+        )
+        .select_related("seminar"),
         "citation": passage.citation(request.build_absolute_uri(passage.get_absolute_url())),
         **annotation_context(request, passage, extra.pop("form", None)),
         **extra,
@@ -164,8 +167,9 @@ def passage_detail(request, slug, section_key, ordinal):
 @require_safe
 @vary_on_headers("HX-Request")
 def passage_in_context(request, slug, section_key, ordinal):
-    """The passage among its neighbours: what 'expand' opens in place on a theme page."""
-    return render_passage(request, get_passage(slug, section_key, ordinal), "context")
+    """The passage among its neighbours: what 'Show context' opens in place on a theme page, where the
+    passage itself is already shown (the panel marks its place instead of repeating it)."""
+    return render_passage(request, get_passage(slug, section_key, ordinal), "context", in_panel=bool(request.htmx))
 
 
 @require_safe
@@ -182,7 +186,7 @@ def section_detail(request, slug, section_key):
 @vary_on_headers("HX-Request")
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme.objects.readable_by(request.user), slug=slug)
-    contrasts = list(theme.contrasts_for_reading())
+    contrasts = list(theme.contrasts_for_reading(request.user))
     hide_others = highlight_contrasts(request.user, contrasts)
     context = {"theme": theme, "contrasts": contrasts, "count": len(contrasts), "hide_others": hide_others}
     return TemplateResponse(request, "readings/theme_detail.html", context)
@@ -193,7 +197,7 @@ def theme_detail(request, slug):
 def contrast_detail(request, slug, order):
     """One contrast of a theme; stepping to the previous or next swaps it in place."""
     theme = get_object_or_404(Theme.objects.readable_by(request.user), slug=slug)
-    contrasts = list(theme.contrasts_for_reading())
+    contrasts = list(theme.contrasts_for_reading(request.user))
     contrast = next((c for c in contrasts if c.order == order), None)
     if contrast is None:
         raise Http404("No such contrast in this theme.")
@@ -220,7 +224,7 @@ def neighbours(contrasts, contrast):
 def theme_handout(request, slug):
     """The theme as a Markdown handout, for printing or pasting elsewhere."""
     theme = get_object_or_404(Theme.objects.readable_by(request.user), slug=slug)
-    contrasts = theme.contrasts_for_reading()
+    contrasts = theme.contrasts_for_reading(request.user)
     text = render_to_string(
         "readings/theme_handout.md",
         {"theme": theme, "contrasts": contrasts, "site": request.build_absolute_uri("/")[:-1]},
@@ -258,14 +262,14 @@ def compare(request):
 
 @require_safe
 def theme_map(request):
-    """Themes against papers: how many passages each paper brings to each published theme."""
-    themes = list(Theme.objects.published())
+    """Themes against papers: how many passages each paper brings to each theme the reader may read."""
+    themes = list(Theme.objects.readable_by(request.user).select_related("seminar"))
     papers = sorted(Paper.objects.all(), key=lambda p: p.stance != Stance.OFFICIAL)  # official first, in order
     for paper in papers:
         paper.label = term_index.paper_label(paper)
         paper.short_title = term_index.short_title(paper)
     cells = (
-        ContrastPassage.objects.filter(contrast__theme__is_published=True)
+        ContrastPassage.objects.readable_by(request.user)
         .values("contrast__theme_id", "passage__paper_id")
         .annotate(count=Count("passage_id", distinct=True), first_contrast=Min("contrast__order"))
         .order_by()

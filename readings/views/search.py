@@ -17,7 +17,7 @@ from .render import render_page
 @require_safe
 @vary_on_headers("HX-Request")
 def search(request):
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, user=request.user)
     results = search_passages(form.cleaned_data["q"], **form.filters()) if form.is_valid() else None
     return render_page(request, "readings/search.html", "results", {"form": form, "results": results})
 

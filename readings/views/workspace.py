@@ -12,18 +12,27 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from ..forms import WorkspaceFilterForm
-from ..models import Annotation, Paper, Passage, Role, Seminar, Tag, Theme
+from ..models import Annotation, ContrastPassage, Paper, Role, Seminar, Tag, Theme
 from . import exports
 from .access import seminar_of_member
+from .assignments import assignment_groups
 
 WORKSPACE_PAGE_SIZE = 20
 # The notebook's seminar filter for private notes (a seminar slugged so would be shadowed by it).
 ONLY_ME = "only-me"
 
 
-def listed(annotations):
-    """Everything a note in a list shows, fetched with it: author, seminar, passage, parent, tags, replies."""
-    replies = Annotation.objects.filter(parent=OuterRef("pk"), is_hidden=False).order_by().values("parent")
+def listed(annotations, user):
+    """Everything a note in a list shows, fetched with it: author, seminar, passage, parent, tags, replies.
+
+    A reply is seen by whoever sees its note, but for those hidden by a moderator or by an assignment's gate.
+    """
+    replies = (
+        Annotation.objects.filter(parent=OuterRef("pk"), is_hidden=False)
+        .not_gated_for(user)
+        .order_by()
+        .values("parent")
+    )
     return (
         annotations.for_display()
         .select_related("passage__paper", "passage__section", "parent__author")
@@ -31,7 +40,7 @@ def listed(annotations):
     )
 
 
-def filtered(annotations, filters):
+def filtered(annotations, filters, user):
     """Annotations narrowed by the workspace filters that are set (values already checked by the form)."""
     if "member" in filters:
         annotations = annotations.filter(author__username=filters["member"])
@@ -39,7 +48,10 @@ def filtered(annotations, filters):
         annotations = annotations.filter(passage__paper__slug=filters["paper"])
     if "theme" in filters:
         # A subquery, not a join: a passage in two contrasts of a theme would list its notes twice.
-        in_theme = Passage.objects.filter(contrasts__theme__slug=filters["theme"]).values("pk")
+        # Only the contrasts the reader may read: a draft contrast's passages are not yet "in" the theme.
+        in_theme = (
+            ContrastPassage.objects.readable_by(user).filter(contrast__theme__slug=filters["theme"]).values("passage")
+        )
         annotations = annotations.filter(passage__in=in_theme)
     if filters.get("seminar") == ONLY_ME:
         annotations = annotations.filter(visibility=Annotation.Visibility.PRIVATE)
@@ -83,7 +95,7 @@ def page_of(request, annotations):
 def notebook(request):
     form = notebook_form(request)
     filters = form.filters()
-    notes = listed(filtered(my_notes(request.user), filters)).order_by("-created", "-pk")
+    notes = listed(filtered(my_notes(request.user), filters, request.user), request.user).order_by("-created", "-pk")
     context = {
         "form": form,
         "filters": filters,
@@ -98,7 +110,7 @@ def notebook(request):
 @login_required
 def notebook_export(request, fmt):
     filters = notebook_form(request).filters()
-    notes = listed(filtered(my_notes(request.user), filters)).order_by("-created", "-pk")
+    notes = listed(filtered(my_notes(request.user), filters, request.user), request.user).order_by("-created", "-pk")
     title = f"Notebook of {request.user.get_username()}"
     return exports.download(request, fmt, title, f"notebook-{request.user.get_username()}", filters, list(notes))
 
@@ -130,13 +142,16 @@ def stream_form(request, seminar):
 def stream_threads(request, seminar, filters):
     """Threads with their replies, the most recent activity (the note or its latest reply) first."""
     latest_reply = (
-        Annotation.objects.filter(parent=OuterRef("pk"), is_hidden=False).order_by("-created").values("created")[:1]
+        Annotation.objects.filter(parent=OuterRef("pk"), is_hidden=False)
+        .not_gated_for(request.user)
+        .order_by("-created")
+        .values("created")[:1]
     )
     replies = (
         Annotation.objects.visible_to(request.user).for_display().select_related("passage__paper", "passage__section")
     )
     return (
-        listed(filtered(shared_with(request, seminar), filters))
+        listed(filtered(shared_with(request, seminar), filters, request.user), request.user)
         .annotate(activity=Greatest("created", Coalesce(Subquery(latest_reply), "created")))
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="thread"))
         .order_by("-activity", "-pk")
@@ -157,6 +172,7 @@ def seminar_stream(request, slug):
         "query": urlencode(filters),
         "page": page_of(request, stream_threads(request, seminar, filters)),
         "tag_base": reverse("readings:seminar-stream", args=[seminar.slug]),
+        **assignment_groups(request.user, membership),
     }
     return TemplateResponse(request, "readings/seminar_stream.html", context)
 

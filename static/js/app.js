@@ -38,6 +38,45 @@
     announcer(first ? "Annotate the selected words" : announced.getAttribute("data-announce"));
   });
 
+  // A passage's panel (context, counterpoints, notes, whole section) closes again: with its Close
+  // button, or by choosing the link that opened it a second time. The links say which is open.
+  var panelLinks = function (panel) {
+    return document.querySelectorAll("[hx-target='#" + panel.id + "']");
+  };
+  var closePanel = function (panel, focusLink) {
+    panel.innerHTML = "";
+    delete panel.dataset.source;
+    panelLinks(panel).forEach(function (link) { link.setAttribute("aria-expanded", "false"); });
+    if (focusLink) focusLink.focus();
+    announcer("Panel closed");
+  };
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var link = event.detail.elt;
+    var panel = event.detail.target;
+    if (!link || !panel || !panel.classList || !panel.classList.contains("passage-panel")) return;
+    if (panel.dataset.source && panel.dataset.source === link.getAttribute("hx-get")) {
+      event.preventDefault();
+      closePanel(panel, link);
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var panel = event.detail.target;
+    // The element that made the request (detail.elt is the swap's target here).
+    var link = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!panel || !panel.classList || !panel.classList.contains("passage-panel") || !link) return;
+    panel.dataset.source = link.getAttribute("hx-get") || "";
+    panelLinks(panel).forEach(function (other) {
+      other.setAttribute("aria-controls", panel.id);
+      other.setAttribute("aria-expanded", other === link ? "true" : "false");
+    });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "panel-close";
+    close.textContent = "Close";
+    close.addEventListener("click", function () { closePanel(panel, link); });
+    panel.insertBefore(close, panel.firstChild);
+  });
+
   // Choosing a highlight opens its paragraph's thread, as the paragraph's notes count does,
   // and brings the note of that mark into view (its article carries the mark's number).
   document.addEventListener("click", function (event) {

@@ -5,6 +5,11 @@ It builds two SQLite databases (the real corpus; the real corpus plus a syntheti
 production settings, and drives it from another process with wrk (bounded: --seconds per
 page, after a warm-up; of two runs per page the one with the lower p95 is kept). It prints p50/p95 latency and requests per second per page and scale, and ends with
 one JSON line: theme_vs_static, worst_scale_p95_ratio, search_p95_ms and the figures behind them.
+
+participation_p95_ms: the participation table of a synthetic seminar (200 students, 20
+assignments, some 36,000 shared notes: manage.py build_bench_seminar) over the real corpus,
+requested in-process by its instructor one at a time (Django's test client, production
+settings), as an instructor opening it waits for it; --participation-only measures just that.
 """
 
 from __future__ import annotations
@@ -196,6 +201,45 @@ def cold_search_p95(database: Path) -> float:
     return statistics.quantiles(times, n=20)[-1]
 
 
+PARTICIPATION_SEMINAR = "bench-participation"
+PARTICIPATION_REQUESTS = 20
+
+
+def participation_p95(database: Path) -> dict:
+    """The participation table of a 200-student, 20-assignment seminar, timed in-process request by request."""
+    manage(database, "build_bench_seminar", "--slug", PARTICIPATION_SEMINAR, "--if-missing")
+    code = (
+        "import json, time\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.db import connection\n"
+        "from django.test import Client\n"
+        "client = Client(HTTP_HOST='127.0.0.1')\n"
+        f"client.force_login(get_user_model().objects.get(username='{PARTICIPATION_SEMINAR}-instructor'))\n"
+        f"url = '/seminars/{PARTICIPATION_SEMINAR}/participation/'\n"
+        "assert client.get(url).status_code == 200\n"
+        "queries = []\n"
+        "def count(execute, sql, params, many, context):\n"
+        "    queries.append(sql); return execute(sql, params, many, context)\n"
+        "with connection.execute_wrapper(count):\n"
+        "    client.get(url)\n"
+        "times, cpu = [], []\n"
+        f"for _ in range({PARTICIPATION_REQUESTS}):\n"
+        "    t, c = time.perf_counter(), time.process_time()\n"
+        "    client.get(url)\n"
+        "    times.append((time.perf_counter() - t) * 1000); cpu.append((time.process_time() - c) * 1000)\n"
+        "print(json.dumps({'times': times, 'cpu': cpu, 'queries': len(queries)}))\n"
+    )
+    result = json.loads(manage(database, "shell", "-c", code, capture=True).stdout.strip().splitlines()[-1])
+    return {
+        "participation_p95_ms": round(statistics.quantiles(result["times"], n=20)[-1], 2),
+        "participation_p50_ms": round(statistics.median(result["times"]), 2),
+        # CPU time of the request (SQLite runs in-process, so its work is in it too): the wall-clock
+        # figures above grow with whatever else the machine runs; this one much less.
+        "participation_cpu_p95_ms": round(statistics.quantiles(result["cpu"], n=20)[-1], 2),
+        "participation_queries": result["queries"],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=1000)
@@ -205,7 +249,15 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--participation-only", action="store_true", help="time only the participation table")
     args = parser.parse_args()
+    if args.participation_only:
+        WORK.mkdir(parents=True, exist_ok=True)
+        small = WORK / "papers-5.sqlite3"
+        build(small, 5, 0, 0, args.rebuild)
+        manage(small, "collectstatic", "--noinput", "-v0")
+        print(json.dumps(participation_p95(small)))
+        return
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
     WORK.mkdir(parents=True, exist_ok=True)
@@ -226,6 +278,7 @@ def main():
         "worst_scale_page": max(ratios, key=ratios.get),
         "search_p95_ms": round(big["search"]["p95_ms"], 2),
         "search_cold_p95_ms": round(cold_search_p95(large), 2),
+        **participation_p95(small),
         "papers": args.papers,
         "errors": sum(r["errors"] for scale in figures.values() for r in scale.values()),
         "pages": figures,

@@ -45,3 +45,22 @@ def test_theme_map_renders_with_a_link_in_each_used_cell(page, screenshot):
     first.click()
     page.wait_for_url(f"**{href.split('#')[0]}*")
     expect(page.locator("h1")).to_be_visible()
+
+
+def test_theme_map_caption_fits_a_phone(phone_page, screenshot):
+    phone_page.goto("/map/")
+    caption = phone_page.locator(".map-caption")
+    expect(caption).to_be_visible()
+    box = caption.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, "the whole caption is on the screen"
+    screenshot(phone_page, "theme-map-phone", full_page=False)
+
+
+def test_all_contrasts_stays_in_the_middle_of_the_contrast_navigation(page):
+    # On the first contrast there is no "Previous", on the middle one there is: the link must not move.
+    positions = []
+    for order in (1, 2):
+        page.goto(f"/themes/what-is-cultural-soft-power/contrasts/{order}/")
+        box = page.get_by_role("link", name="All contrasts").bounding_box()
+        positions.append(round(box["x"] + box["width"] / 2))
+    assert positions[0] == positions[1]

@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from readings.models import Paper, Passage, Section
 
+from .conftest import PHONE
+
 pytestmark = pytest.mark.browser
 
 PAGES = [
@@ -88,3 +90,33 @@ def test_no_sideways_scrolling_at_phone_width(phone_page, path):
     )
     assert not too_wide, f"wider than the {phone_page.viewport_size['width']}px screen on {path}: {too_wide}"
     assert phone_page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_compare_on_a_phone_switches_between_the_papers_and_keeps_each_place(new_page, screenshot, javascript):
+    phone = new_page(**PHONE, java_script_enabled=javascript)
+    phone.goto("/compare/")
+    official, critical = (phone.locator(".compare-column").nth(i) for i in (0, 1))
+    expect(official).to_be_visible()
+    expect(critical).to_be_hidden()
+    official_text = official.locator(".column-text")
+    official_text.evaluate("el => { el.scrollTop = 1500; }")
+
+    phone.locator(".compare-switch").get_by_text("Critical", exact=True).click()
+    expect(critical).to_be_visible()
+    expect(official).to_be_hidden()
+    screenshot(phone, f"compare-phone-critical-{'js' if javascript else 'nojs'}", full_page=False)
+
+    phone.locator(".compare-switch").get_by_text("Official", exact=True).click()
+    expect(official).to_be_visible()
+    assert official_text.evaluate("el => el.scrollTop") == 1500, "the official paper kept its place"
+    # One screen's frame, not a 34,000 px page.
+    assert phone.evaluate("document.documentElement.scrollHeight") < 3 * 844
+
+
+def test_compare_on_a_desktop_says_each_column_scrolls(page):
+    page.goto("/compare/")
+    expect(page.locator(".compare-hint")).to_have_text("Each column scrolls on its own.")
+    expect(page.locator(".compare-switch")).to_be_hidden()
+    for column in page.locator(".column-text").all():
+        assert column.evaluate("el => el.scrollHeight > el.clientHeight && getComputedStyle(el).overflowY === 'auto'")

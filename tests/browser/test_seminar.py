@@ -1,9 +1,10 @@
 """A seminar end to end: an instructor builds a theme in the admin, students annotate it and share.
 
-The issue's acceptance journey, in one test: an instructor signs in and builds a theme with
-two contrasts in the admin (passages picked with the admin's autocomplete); a student signs
-in, reads it side by side, selects words with the mouse and annotates them for the seminar; a
-classmate sees the annotation; a student of another seminar, and an anonymous reader, do not.
+The issue's acceptance journey, in one test: an instructor signs in and builds a theme of their
+seminar with two contrasts in the admin (passages picked with the admin's autocomplete), and
+publishes it with the change form's action; a student signs in, reads it side by side, selects
+words with the mouse and annotates them for the seminar; a classmate sees the annotation; a
+student of another seminar, and an anonymous reader, find neither the theme nor the note.
 """
 
 import re
@@ -151,15 +152,18 @@ def test_a_seminar_end_to_end(new_page, people, screenshot):
     fields.get_by_label("Question:").fill(THEME["question"])
     fields.get_by_label("Introduction:").fill(THEME["introduction"])
     fields.get_by_label("Order:").fill(THEME["order"])
-    expect(fields.get_by_label("Is published")).to_be_checked()
+    # The instructor's own seminar, the only one they may give it to; a draft until published.
+    expect(fields.get_by_label("Seminar:")).to_have_value(str(people["seminar_a"].pk))
+    expect(fields.get_by_label("Is published")).not_to_be_checked()
     admin.get_by_role("button", name="Save", exact=True).click()
     expect(admin.locator(".messagelist .success")).to_have_text(f"The theme “{THEME['title']}” was added successfully.")
     theme = Theme.objects.get(slug=THEME["slug"])
-    assert (theme.title, theme.question, theme.order, theme.is_published) == (
+    assert (theme.title, theme.question, theme.order, theme.is_published, theme.seminar) == (
         THEME["title"],
         THEME["question"],
         11,
-        True,
+        False,
+        people["seminar_a"],
     )
 
     for i, spec in enumerate(CONTRASTS):
@@ -169,6 +173,7 @@ def test_a_seminar_end_to_end(new_page, people, screenshot):
         fields.get_by_label("Order:").fill(str(i + 1))
         fields.get_by_label("Title:").fill(spec["title"])
         fields.get_by_label("Commentary:").fill(spec["commentary"])
+        fields.get_by_label("Is published").check()
         for row_index, side in enumerate((Stance.OFFICIAL, Stance.CRITICAL)):
             row = admin.locator(f"#contrast_passages-{row_index}")
             row.locator(".field-side select").select_option(label=side.label)
@@ -182,6 +187,14 @@ def test_a_seminar_end_to_end(new_page, people, screenshot):
         stored = {cp.side: cp.passage for cp in contrast.contrast_passages.all()}
         assert stored == {side: sides[(i, side)] for side in (Stance.OFFICIAL, Stance.CRITICAL)}
     screenshot(admin, "seminar-admin-contrast-saved")
+
+    # Publishing the theme is its own act, once it has published contrasts.
+    admin.goto(f"/admin/readings/theme/{theme.pk}/change/")
+    admin.locator("select[name='CHANGE_FORM-action']").select_option(label="Publish this theme")
+    admin.locator("div.actions").get_by_role("button", name="Run").click()
+    expect(admin.locator(".messagelist")).to_contain_text("Published 1 theme.")
+    theme.refresh_from_db()
+    assert theme.is_published
 
     # --- Student A reads the theme side by side and annotates a span. --------------------
     student = new_page()
@@ -255,16 +268,22 @@ def test_a_seminar_end_to_end(new_page, people, screenshot):
     expect(shown.get_by_role("link", name="Edit")).to_have_count(0)  # not hers to change
     screenshot(figure, "seminar-annotation-seen-by-classmate")
 
+    # The theme is the seminar's own: others do not find it, nor the note on its passage's own page.
+    def passage_annotations(page):
+        assert page.request.get(f"/themes/{THEME['slug']}/").status == 404  # with the page's cookies, no console error
+        page.goto(f"{passage.get_absolute_url()}annotations/")
+        return page.locator(f"#annotations-{passage.pk}")
+
     outsider = new_page()
     outsider.goto("/accounts/login/")
     sign_in(outsider, "otto.outsider")
-    _, panel = annotations_panel(outsider)
+    panel = passage_annotations(outsider)
     expect(panel).to_contain_text("No annotations on this passage yet.")
     expect(panel.locator(".annotation")).to_have_count(0)
     expect(panel).not_to_contain_text(SELECTED)
 
     anonymous = new_page()
-    _, panel = annotations_panel(anonymous)
+    panel = passage_annotations(anonymous)
     expect(panel).to_contain_text("No annotations visible")
     expect(panel.locator(".annotation")).to_have_count(0)
     expect(panel).not_to_contain_text(SELECTED)

@@ -84,9 +84,13 @@ def test_show_context_swaps_the_neighbours_in_place(page, screenshot):
     figure = page.locator(f"#c{contrast.order}-p{passage.pk}")
     panel = figure.locator(".passage-panel")
 
-    figure.get_by_role("link", name="Show context").click()
+    show_context = figure.get_by_role("link", name="Show context")
+    show_context.click()
 
-    expect(panel.locator(".passage.current")).to_contain_text(opening_words(passage))
+    # The passage is already on the page above the panel: the panel marks its place, not repeats it.
+    expect(panel.locator(".context-marker")).to_contain_text(f"¶{passage.ordinal}")
+    expect(panel.locator(".passage.current")).to_have_count(0)
+    expect(show_context).to_have_attribute("aria-expanded", "true")
     neighbours = Passage.objects.before(passage, CONTEXT_SIZE) + Passage.objects.after(passage, CONTEXT_SIZE)
     assert neighbours
     for neighbour in neighbours:
@@ -96,6 +100,16 @@ def test_show_context_swaps_the_neighbours_in_place(page, screenshot):
     expect(panel.locator(".passage-context")).to_be_focused()
     expect(page.locator("#announcer")).to_have_text("Passage shown with its neighbours")
     screenshot(figure, "theme-context-expanded")
+
+    # The panel closes with its button, and again by choosing the link that opened it.
+    panel.get_by_role("button", name="Close").click()
+    expect(panel).to_be_empty()
+    expect(show_context).to_be_focused()
+    expect(show_context).to_have_attribute("aria-expanded", "false")
+    show_context.click()
+    expect(panel.locator(".context-marker")).to_be_visible()
+    show_context.click()
+    expect(panel).to_be_empty()
 
 
 def test_annotations_panel_tells_an_anonymous_reader_how_to_see_annotations(page):
@@ -218,10 +232,12 @@ def test_passage_actions_work_from_the_keyboard(page):
 
     page.keyboard.press("Enter")
     panel = figure.locator(".passage-panel")
-    expect(panel.locator(".passage.current")).to_contain_text(opening_words(passage))
+    expect(panel.locator(".context-marker")).to_be_visible()
 
     expect(panel.locator(".passage-context")).to_be_focused()
-    # The actions come just before the panel.
+    # The actions come just before the panel, and the panel's Close button first in it.
+    page.keyboard.press("Shift+Tab")
+    expect(panel.get_by_role("button", name="Close")).to_be_focused()
     page.keyboard.press("Shift+Tab")
     expect(figure.get_by_role("link", name="Whole section")).to_be_focused()
     page.keyboard.press("Shift+Tab")

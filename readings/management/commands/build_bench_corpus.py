@@ -96,10 +96,12 @@ class Command(BaseCommand):
                 question="What do the papers say?",
                 introduction="A synthetic theme for the benchmark.",
                 order=n,
+                # Published, as readers meet them: a draft would be left out of the pages measured.
+                is_published=True,
             )
             for order in range(1, CONTRASTS_PER_THEME + 1):
                 contrast = Contrast.objects.create(
-                    theme=theme, order=order, title=f"Contrast {order}", commentary="They differ."
+                    theme=theme, order=order, title=f"Contrast {order}", commentary="They differ.", is_published=True
                 )
                 ContrastPassage.objects.bulk_create(
                     [

@@ -6,7 +6,9 @@ import textwrap
 
 from django.core.management.base import BaseCommand, CommandError
 
-from readings.counterpoints import comparable, counterpoints_for
+from readings.analysis import evaluation
+from readings.analysis.tokens import comparable
+from readings.counterpoints import counterpoints_for, current_index
 from readings.models import Passage
 
 ASCII_WORD = re.compile(r"[A-Za-z0-9]{3,}")
@@ -33,15 +35,34 @@ class Command(BaseCommand):
     # A read-only look-up: the system checks would cost more time than the answer.
     requires_system_checks = []
     help = (
-        "Find the passage containing FRAGMENT and print the passages of the other stance that speak to the same matter."
+        "Find the passage containing FRAGMENT and print the passages of the other stance that speak to the same matter;"
+        " or, with --evaluate, how often the ranking finds the curated contrasts' pairs."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("fragment", help="Words from the passage, as printed (case and quotes do not matter).")
+        parser.add_argument(
+            "fragment", nargs="?", help="Words from the passage, as printed (case and quotes do not matter)."
+        )
         parser.add_argument("--top", type=int, default=5, help="How many counterpoints (default 5).")
-        parser.add_argument("--json", dest="as_json", action="store_true", help="Print a JSON list instead of text.")
+        parser.add_argument("--json", dest="as_json", action="store_true", help="Print JSON instead of text.")
+        parser.add_argument(
+            "--evaluate",
+            action="store_true",
+            help="Print recall@5 and recall@10 over the curated contrasts instead (no FRAGMENT).",
+        )
 
-    def handle(self, *args, fragment, top, as_json, **options):
+    def handle(self, *args, fragment, top, as_json, evaluate, **options):
+        if evaluate:
+            if fragment:
+                raise CommandError("--evaluate takes no FRAGMENT.")
+            results = evaluation.evaluate(current_index())
+            if as_json:
+                self.stdout.write(json.dumps([r.as_dict() for r in results], indent=2))
+            else:
+                self.stdout.write(evaluation_report(results))
+            return
+        if fragment is None:
+            raise CommandError("Give some words of the passage to look for, or --evaluate.")
         if top < 1:
             raise CommandError("--top must be at least 1.")
         if not comparable(fragment):
@@ -97,4 +118,15 @@ def readable(passage, points) -> str:
                 textwrap.shorten(p.text, 300, placeholder=" …"), 96, initial_indent="   ", subsequent_indent="   "
             )
         )
+    return "\n".join(lines)
+
+
+def evaluation_report(results) -> str:
+    lines = ["Curated contrasts found by the ranking (from the texts alone; curation only marks the answers):"]
+    for result in results:
+        other = "critical" if result.query_side == "official" else "official"
+        found = ", ".join(
+            f"recall@{k} {result.found[k]}/{result.pairs} ({result.rate(k):.0%})" for k in sorted(result.found)
+        )
+        lines.append(f"  {result.query_side} -> {other}: {found}")
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,10 +11,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from readings.markdown import render_markdown
 from readings.models import (
     Annotation,
+    Assignment,
     Membership,
     Notification,
     Paper,
@@ -178,6 +181,19 @@ NOTES = [
     ),
 ]
 
+# An assignment to show the flow at once: open now, due in a week, "annotate before you see others" with N=1.
+# Its reading is Edney's paper, where the first two students have written already and the third has not:
+# signed in as demo-student-3, the paper shows only her own notes and the instructor's until she shares one.
+ASSIGNMENT_PAPER = "edney-2015"
+ASSIGNMENT_TITLE = "Week 1: Edney on soft power and regime security"
+ASSIGNMENT_INSTRUCTIONS = (
+    "Read Edney (2015) before Thursday. Share **one** note with the seminar on a sentence where soft power "
+    "serves *regime* security rather than national security; you will see your classmates' notes on the "
+    "paper once you have shared yours. Late notes are welcome, and marked late."
+)
+ASSIGNMENT_GATE = 1
+ASSIGNMENT_DUE_IN = timedelta(days=7)
+
 # Letters and digits nobody misreads (no 0/o, 1/l/i), in groups: about 59 bits, easy to type from a terminal.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -223,7 +239,7 @@ class Command(BaseCommand):
             check_password(password, [users.get(person.username) or new_user(person) for person in given_to])
             # Hashing is slow by design: once, and before the transaction.
             hashed = make_password(password)
-        rendered = {text: render_markdown(text) for text in bodies()}
+        rendered = {text: render_markdown(text) for text in [*bodies(), ASSIGNMENT_INSTRUCTIONS]}
 
         with transaction.atomic():
             seminar, _ = Seminar.objects.get_or_create(slug=SEMINAR_SLUG, defaults={"name": SEMINAR_NAME})
@@ -240,12 +256,13 @@ class Command(BaseCommand):
                 # New notes are shared with the demo seminar until the reader chooses otherwise.
                 ReaderSettings.objects.get_or_create(user=user, defaults={"share_with": seminar})
             made = sum(write_note(note, spans[note], seminar, users, rendered) for note in NOTES)
+            made += write_assignment(seminar, users[INSTRUCTOR], rendered)
 
         self.report(seminar, made, password, given_to)
 
     def report(self, seminar, made, password, given_to):
         stream = f"/seminars/{seminar.slug}/"
-        added = f"{made} notes and replies added" if made else "nothing to add, it was all there"
+        added = f"{made} notes, replies and assignments added" if made else "nothing to add, it was all there"
         self.stdout.write(self.style.SUCCESS(f"{seminar.name} ({stream}): {len(PEOPLE)} members; {added}."))
         if password is None:
             self.stdout.write("The demo users keep the passwords they have: give --password to set one for all four.")
@@ -256,7 +273,9 @@ class Command(BaseCommand):
         if len(given_to) < len(PEOPLE):
             self.stdout.write("The other demo users were there already and keep their passwords.")
         self.stdout.write(
-            f"Then `make run`, sign in at http://127.0.0.1:8000/accounts/login/ as {STUDENT_1}, and open {stream}."
+            f"Then `make run`, sign in at http://127.0.0.1:8000/accounts/login/ as {STUDENT_1}, and open {stream}. "
+            f"Sign in as {STUDENT_3} to see the assignment “{ASSIGNMENT_TITLE}” ask for a note before it shows "
+            "the classmates' notes on its paper."
         )
 
 
@@ -315,6 +334,27 @@ def join(seminar, user, role):
     if not created and membership.role != role:
         membership.role = role
         membership.save()
+
+
+def write_assignment(seminar, instructor, rendered) -> int:
+    """The demo assignment, made if missing (found by its title: an instructor's edits are kept); 1 if made."""
+    if seminar.assignments.filter(title=ASSIGNMENT_TITLE).exists():
+        return 0
+    now = timezone.now()
+    assignment = Assignment(
+        seminar=seminar,
+        title=ASSIGNMENT_TITLE,
+        instructions=ASSIGNMENT_INSTRUCTIONS,
+        kind=Assignment.Kind.PAPER,
+        paper=Paper.objects.get(slug=ASSIGNMENT_PAPER),
+        opens_at=now - timedelta(hours=1),
+        due_at=now + ASSIGNMENT_DUE_IN,
+        gate=ASSIGNMENT_GATE,
+        created_by=instructor,
+    )
+    assignment.render_markdown(rendered)
+    assignment.save()
+    return 1
 
 
 def write_note(note, span, seminar, users, rendered) -> int:
