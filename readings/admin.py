@@ -335,3 +335,8 @@ class SeminarAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
     inlines = [MembershipInline]
+
+    def has_add_permission(self, request):
+        # readings.add_seminar is for /seminars/new/, where the creator becomes the instructor; a seminar
+        # added here would have nobody to run it, so the admin's add form stays with those who may change seminars.
+        return request.user.has_perm("readings.change_seminar")

@@ -85,15 +85,16 @@ class ShareWithField(forms.ModelChoiceField):
             empty_label="Only me",
             label="Share with",
             error_messages={
-                "invalid_choice": "You can share only with a seminar you are a member of now: "
-                "choose one of yours, or “Only me”."
+                "invalid_choice": "You can share only with a seminar you are a member of now, and not an "
+                "archived one: choose one of yours, or “Only me”."
             },
             **kwargs,
         )
 
 
 def share_with_choices(field, user):
-    field.queryset = Seminar.objects.filter(memberships__user=user).order_by("name")
+    # Not archived seminars: they are read-only.
+    field.queryset = Seminar.objects.active().filter(memberships__user=user).order_by("name")
 
 
 def share(annotation, seminar):

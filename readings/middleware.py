@@ -9,7 +9,8 @@ from django.urls import Resolver404, resolve
 
 def require_login(get_response):
     """With READING_ROOM_REQUIRE_LOGIN set, anonymous visitors are sent to sign in first."""
-    open_paths = ("/accounts/", "/admin/", "/static/")
+    # A join link must open for someone without an account yet: it offers sign-in and sign-up.
+    open_paths = ("/accounts/", "/admin/", "/static/", "/seminars/join/")
 
     def middleware(request):
         if (

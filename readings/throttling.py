@@ -11,6 +11,7 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -212,3 +213,35 @@ def password_reset_wait(request, email: str) -> timedelta | None:
                 return times[-1] + window - now
         PasswordResetRequest.objects.create(email_key=email_key, address=address, requested_at=now)
     return None
+
+
+def join_key(request) -> str:
+    window = settings.READING_ROOM_JOIN_WINDOW.total_seconds()
+    return f"join-failures:{client_address(request)}:{int(timezone.now().timestamp() // window)}"
+
+
+def join_refused(request) -> bool:
+    """Whether this client opened too many invalid join links in the current window (checked before the code is)."""
+    return cache.get(join_key(request), 0) >= settings.READING_ROOM_JOIN_FAILURES_PER_ADDRESS
+
+
+def count_join_failure(request) -> None:
+    """Count an invalid join code from this client.
+
+    In the shared cache (the database's, so every app server counts together), in fixed windows.
+    The cache's incr is not atomic, so parallel guesses may be undercounted by a few: against a
+    32-character random code a few guesses more or less make no difference.
+    """
+    key = join_key(request)
+    timeout = settings.READING_ROOM_JOIN_WINDOW.total_seconds()
+    cache.add(key, 0, timeout)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout)
+
+
+def join_wait_minutes() -> int:
+    window = settings.READING_ROOM_JOIN_WINDOW.total_seconds()
+    now = timezone.now().timestamp()
+    return max(1, math.ceil((window - now % window) / 60))

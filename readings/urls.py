@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import api, views
+from .views import joining, seminars
 
 app_name = "readings"
 
@@ -42,7 +43,18 @@ urlpatterns = [
     path("notebook/", views.notebook, name="notebook"),
     path("notebook/export.csv", views.notebook_export, {"fmt": "csv"}, name="notebook-export-csv"),
     path("notebook/export.md", views.notebook_export, {"fmt": "md"}, name="notebook-export-md"),
+    # Before seminars/<slug:slug>/: no seminar is slugged "new" or "join" (views.seminars.RESERVED_SLUGS).
+    path("seminars/new/", seminars.seminar_new, name="seminar-new"),
+    path("seminars/join/<str:code>/", joining.seminar_join, name="seminar-join"),
     path("seminars/<slug:slug>/", views.seminar_stream, name="seminar-stream"),
+    path("seminars/<slug:slug>/settings/", seminars.seminar_settings, name="seminar-settings"),
+    path("seminars/<slug:slug>/archive/", seminars.seminar_archive, name="seminar-archive"),
+    path("seminars/<slug:slug>/join-link/", seminars.seminar_join_link, name="seminar-join-link"),
+    path("seminars/<slug:slug>/members/", seminars.seminar_members, name="seminar-members"),
+    path("seminars/<slug:slug>/members/<int:pk>/role/", seminars.member_role, name="member-role"),
+    path("seminars/<slug:slug>/members/<int:pk>/remove/", seminars.member_remove, name="member-remove"),
+    path("seminars/<slug:slug>/members/<int:pk>/invite/", seminars.member_invite, name="member-invite"),
+    path("accounts/signup/", joining.signup, name="signup"),
     path("seminars/<slug:slug>/export.csv", views.seminar_stream_export, {"fmt": "csv"}, name="seminar-export-csv"),
     path("seminars/<slug:slug>/assignments/new/", views.assignment_new, name="assignment-new"),
     path("seminars/<slug:slug>/assignments/<int:pk>/", views.assignment_detail, name="assignment-detail"),

@@ -170,6 +170,14 @@ READING_ROOM_PASSWORD_RESET_PER_EMAIL = 3
 READING_ROOM_PASSWORD_RESET_PER_ADDRESS = 20
 READING_ROOM_PASSWORD_RESET_WINDOW = timedelta(hours=1)
 
+# Join links (/seminars/join/<code>/): an address that opens this many invalid links in the window
+# is refused (429) until the window has passed. Valid links are not counted: a whole class behind
+# one campus address opens the same link.
+READING_ROOM_JOIN_FAILURES_PER_ADDRESS = 20
+READING_ROOM_JOIN_WINDOW = timedelta(minutes=15)
+# Anyone may create an account at /accounts/signup/ when this is set; otherwise only through a join link.
+READING_ROOM_OPEN_SIGNUP = env_bool("READING_ROOM_OPEN_SIGNUP", False)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "readings:home"
 LOGOUT_REDIRECT_URL = "readings:home"

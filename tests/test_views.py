@@ -133,7 +133,7 @@ def every_page(client, contrast, official_passage, student):
     """A URL for every page the reading room serves to GET, signed in as a reader with a note of their own."""
     note = Annotation.objects.create(passage=official_passage, author=student, body="Mine.")
     # A seminar the reader teaches, for the exports only its instructors may download.
-    taught = Seminar.objects.create(slug="taught", name="Taught seminar")
+    taught = Seminar.objects.create(slug="taught", name="Taught seminar", join_enabled=True)
     Membership.objects.create(seminar=taught, user=student, role="instructor")
     assignment = Assignment.objects.create(
         seminar=taught, title="Read", kind="theme", theme=contrast.theme, due_at=timezone.now() + timedelta(days=1)
@@ -183,13 +183,28 @@ def every_page(client, contrast, official_passage, student):
         f"/seminars/taught/assignments/{assignment.pk}/delete/",
         "/seminars/taught/participation/",
         "/seminars/taught/participation.csv",
+        "/seminars/new/",
+        "/seminars/taught/settings/",
+        "/seminars/taught/members/",
+        f"/seminars/join/{taught.join_code}/",
     ]
 
 
 # Answers POST only: it has no page to fetch.
-POST_ONLY = {"annotation-reply", "notification-read", "notifications-read-all", "highlights-setting"}
-# Not pages: they do their work and redirect (tests/test_notifications.py; the favicon below).
-REDIRECTS = {"notification-open", "favicon"}
+POST_ONLY = {
+    "annotation-reply",
+    "notification-read",
+    "notifications-read-all",
+    "highlights-setting",
+    "seminar-archive",
+    "seminar-join-link",
+    "member-role",
+    "member-remove",
+    "member-invite",
+}
+# Not pages: they do their work and redirect (tests/test_notifications.py; the favicon below). Sign-up is
+# a page for visitors without an account, and sends a signed-in reader on (tests/test_signup.py).
+REDIRECTS = {"notification-open", "favicon", "signup"}
 
 
 def assert_every_page_is_listed(every_page):

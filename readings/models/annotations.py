@@ -154,7 +154,8 @@ def gated_from(user, locked) -> Q:
 
 
 def may_write(user) -> Q:
-    member_now = Membership.objects.filter(user=user, seminar=OuterRef("seminar_id"))
+    # An archived seminar is read-only: its notes stay readable, nobody writes in them.
+    member_now = Membership.objects.filter(user=user, seminar=OuterRef("seminar_id"), seminar__archived_at=None)
     return Q(visibility=Annotation.Visibility.PRIVATE, author=user) | Q(
         Exists(member_now), visibility=Annotation.Visibility.SEMINAR
     )

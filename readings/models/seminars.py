@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..roles import Role, sync_roles
+from ..roles import Role, sync_roles_of
 
 JOIN_CODE_BYTES = 24  # 32 URL-safe characters: not guessable, and join attempts are rate-limited too
 
@@ -68,15 +68,13 @@ class MembershipQuerySet(models.QuerySet):
             before = dict(self.values_list("pk", "user_id"))
             count = super().update(**kwargs)
             after = self.model._base_manager.filter(pk__in=before).values_list("user_id", flat=True)
-            for user_id in set(before.values()) | set(after):
-                sync_roles(user_id)
+            sync_roles_of(set(before.values()) | set(after))
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
-            for user_id in {membership.user_id for membership in created}:
-                sync_roles(user_id)
+            sync_roles_of({membership.user_id for membership in created})
         return created
 
 

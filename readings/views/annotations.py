@@ -85,8 +85,11 @@ def own_annotation(request, pk):
 
 
 def check_still_writable(request, annotation):
-    """Writing in a seminar's thread needs membership of that seminar now, not only once (403 otherwise)."""
+    """Writing in a seminar's thread needs membership of that seminar now, not only once, and the seminar
+    not archived (403 otherwise)."""
     if not Annotation.objects.writable_by(request.user).filter(pk=annotation.pk).exists():
+        if annotation.seminar and annotation.seminar.is_archived:
+            raise PermissionDenied(f"{annotation.seminar.name} is archived: its notes can be read, not changed.")
         raise PermissionDenied(
             f"You are no longer a member of {annotation.seminar.name}: what you shared there stays readable "
             "(and yours to delete), but you can no longer change it or reply in it."
