@@ -20,6 +20,7 @@ BUILDING = [
     "change_contrastpassage",
     "view_contrastpassage",
     "view_theme",
+    "change_theme",  # by hand: an editor of the public themes, whose contrasts they may build
     "view_passage",
 ]
 
