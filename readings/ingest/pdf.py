@@ -127,17 +127,21 @@ def read_pdf(raw: bytes, limits: Limits | None = None, progress=None) -> ParsedP
     """Parse a PDF's bytes into a paper. Raises IngestError for anything that is not a readable paper."""
     import pdfplumber  # here: the web process never imports it, only the worker does
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
     limits = limits or Limits()
     progress = progress or (lambda message: None)
     check_bytes(raw)
     started = time.monotonic()
     try:
-        with pdfplumber.open(io.BytesIO(raw)) as pdf:
+        pdf = pdfplumber.open(io.BytesIO(raw))
+        try:
             if getattr(pdf.doc, "encryption", None):
-                raise IngestError("the PDF is encrypted: save or print an unencrypted copy and upload that")
+                raise IngestError(ENCRYPTED)
+            # The page tree's own count first: listing 2,000 pages to refuse them costs seconds.
+            count = page_count(pdf)
+            if count > limits.max_pages:
+                raise IngestError(f"the PDF has {count:,} pages; at most {limits.max_pages:,} may be imported")
             count = len(pdf.pages)
             if count == 0:
                 raise IngestError("the PDF has no pages")
@@ -156,10 +160,16 @@ def read_pdf(raw: bytes, limits: Limits | None = None, progress=None) -> ParsedP
                 page.close()  # pdfplumber caches each page's objects; a long PDF would keep them all
                 progress(f"page {number}/{count}")
             metadata = {k: v for k, v in (pdf.metadata or {}).items() if isinstance(v, str)}
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise IngestError("the PDF is encrypted: save or print an unencrypted copy and upload that") from None
-    except (PDFSyntaxError, PSException) as error:
-        raise IngestError(f"the file is not a readable PDF (malformed: {error})") from None
+        finally:
+            # pdfplumber's close() lists every page to close it: seconds for a 2,000-page file
+            # that was refused without listing them.
+            if hasattr(pdf, "_pages"):
+                pdf.close()
+    except (PdfminerException, MalformedPDFException) as error:
+        cause = error.args[0] if error.args else error
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise IngestError(ENCRYPTED) from None
+        raise IngestError(f"the file is not a readable PDF (malformed: {cause or type(cause).__name__})") from None
     if len(empty) == len(pages):
         raise IngestError(
             "the PDF has no text layer (a scan or images only): run it through OCR first, then upload the result"
@@ -171,6 +181,17 @@ def read_pdf(raw: bytes, limits: Limits | None = None, progress=None) -> ParsedP
     if empty:
         paper.warnings.append(f"{_pages(empty)} no text (images only?): anything printed there is missing")
     return paper
+
+
+ENCRYPTED = "the PDF is encrypted: save or print an unencrypted copy and upload that"
+
+
+def page_count(pdf) -> int:
+    try:
+        pages = pdf.doc.catalog["Pages"].resolve()
+        return int(pages.get("Count", 0))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return 0  # the page list, read next, decides
 
 
 def check_bytes(raw: bytes) -> None:
@@ -187,7 +208,8 @@ def _pages(numbers: list[int]) -> str:
 
 def page_words(page) -> list[Word]:
     words = []
-    for w in page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False):
+    # Ligatures as the PDF has them, so their repair is recorded rather than silent.
+    for w in page.extract_words(extra_attrs=["size", "fontname"], expand_ligatures=False):
         text = w["text"]
         if not text.strip():
             continue
@@ -217,8 +239,8 @@ def find_gutter(words: list[Word]) -> tuple[float, float, float] | None:
     """A two-column stretch of the page: (gutter x, top, bottom), or None.
 
     A gutter is an x position in the middle of the text that no word crosses over a vertical
-    stretch holding at least three lines on each side, the right-hand ones starting at one
-    left edge. Justified text leaves wide gaps between words too, but never at one x on
+    stretch holding at least three lines on each side (two, if the gutter is wide), the
+    right-hand ones starting at one left edge. Justified text leaves wide gaps between words too, but never at one x on
     line after line.
     """
     if len(words) < 12:
@@ -242,9 +264,14 @@ def find_gutter(words: list[Word]) -> tuple[float, float, float] | None:
             left_words = [w for w in inside if w.x1 < x]
             right_lines = {round(w.top) for w in right_words}
             left_lines = {round(w.top) for w in left_words}
-            if len(right_lines) < 3 or len(left_lines) < 3:
+            if len(right_lines) < 2 or len(left_lines) < 2:
                 continue
             edge = min(w.x0 for w in right_words)
+            # Two lines a side (a column's last lines at the top of a page) only with a gutter
+            # of more than an em: wider than the gaps of justified text.
+            size = median(w.size for w in inside)
+            if min(len(right_lines), len(left_lines)) < 3 and edge - max(w.x1 for w in left_words) < 1.2 * size:
+                continue
             starts = Counter(round(min(w.x0 for w in right_words if round(w.top) == line)) for line in right_lines)
             if sum(n for start, n in starts.items() if abs(start - edge) <= 2) < 0.6 * len(right_lines):
                 continue
