@@ -49,7 +49,7 @@ def store_upload(uploaded) -> Path:
 
 
 def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+    return f"{size / (1024 * 1024):g} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
 def start_reading(job: PdfImport, path: Path) -> None:

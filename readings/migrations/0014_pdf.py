@@ -7,6 +7,24 @@ from django.db import migrations, models
 import readings.models.imports
 
 
+def instructors_add_papers(apps, schema_editor):
+    """Instructors add readings from PDFs: give the existing Instructors group the add-paper permission.
+
+    readings.roles gives it to a group made from now on; a group made before keeps its permissions.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    group = Group.objects.filter(name="Instructors").first()
+    if group is None:
+        return
+    content_type, _ = ContentType.objects.get_or_create(app_label="readings", model="paper")
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename="add_paper", defaults={"name": "Can add paper"}
+    )
+    group.permissions.add(permission)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("readings", "0013_seminars_run_by_instructors"),
@@ -78,4 +96,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(instructors_add_papers, migrations.RunPython.noop),
     ]

@@ -20,6 +20,7 @@ from .notifications import (
     notification_read_all,
     reader_settings,
 )
+from .pdf_import import pdf_import, pdf_import_confirm, pdf_import_discard, pdf_upload
 from .reading import (
     CONTEXT_SIZE,
     HOME_PAPERS,
@@ -89,6 +90,10 @@ __all__ = [
     "passage_counterpoints",
     "passage_detail",
     "passage_in_context",
+    "pdf_import",
+    "pdf_import_confirm",
+    "pdf_import_discard",
+    "pdf_upload",
     "reader_settings",
     "render_page",
     "render_passage",
