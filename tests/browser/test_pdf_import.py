@@ -50,9 +50,7 @@ def test_an_instructor_adds_a_reading_from_its_pdf_and_contrasts_it(browser, new
     expect(page.locator(".pdf-notes")).to_contain_text(
         "the PDF said inter-nationalization, the text says internationalization"
     )
-    expect(page.get_by_role("region", name="Repairs")).to_contain_text(
-        "running headers and footers left out"
-    )
+    expect(page.get_by_role("region", name="Repairs")).to_contain_text("running headers and footers left out")
     expect(page.get_by_label("Title")).to_have_value("Cultural Soft Power in Print")
     assert not Passage.objects.filter(paper__slug="cultural-soft-power-in-print").exists()
     screenshot(page, "pdf-import-preview")
