@@ -7,10 +7,12 @@ import logging
 import secrets
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+from django.utils import timezone
 
 from .importer import REPAIR_DESCRIPTIONS, Curation, import_parsed
 from .ingest.pdf import Limits, check_bytes, paper_from_dict
@@ -20,6 +22,10 @@ from .models import Paper, PdfImport
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.5  # seconds between progress writes: a 200-page PDF need not make 200 writes
+# PDFs read at once by one web process; more wait their turn, so ten uploads at once never start
+# ten subprocesses of up to 1 GB each.
+READERS = threading.BoundedSemaphore(2)
+STALE_UPLOAD = 24 * 60 * 60  # seconds: a file left by a process that died while reading it
 
 
 def pdf_limits() -> Limits:
@@ -40,12 +46,35 @@ def store_upload(uploaded) -> Path:
         raise IngestError("the file is not a PDF (it does not start with %PDF-)")
     directory = Path(settings.READING_ROOM_UPLOAD_DIR)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    remove_stale_uploads(directory)
     path = directory / f"{secrets.token_hex(16)}.pdf"
     with path.open("xb") as out:
         path.chmod(0o600)
         for chunk in uploaded.chunks():
             out.write(chunk)
     return path
+
+
+def remove_stale_uploads(directory: Path) -> None:
+    """Files are removed once read; one left behind by a server that stopped mid-read goes a day later."""
+    cutoff = time.time() - STALE_UPLOAD
+    for path in directory.glob("*.pdf"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # another process removed it first
+
+
+def mark_if_abandoned(job: PdfImport) -> None:
+    """A job still reading long after the time limit lost its thread (the server restarted): say so."""
+    if job.status != PdfImport.Status.READING:
+        return
+    limit = timezone.now() - timedelta(seconds=settings.READING_ROOM_PDF_SECONDS * 2 + 60)
+    if job.created < limit:
+        job.status = PdfImport.Status.FAILED
+        job.error = "reading the PDF was interrupted (the server restarted?): upload it again"
+        job.save(update_fields=["status", "error"])
 
 
 def megabytes(size: int) -> str:
@@ -87,7 +116,8 @@ def read_upload(job: PdfImport, path: Path) -> None:
     try:
         raw = path.read_bytes()
         check_bytes(raw)
-        parsed = parse_pdf_source(raw, pdf_limits(), progress)
+        with READERS:
+            parsed = parse_pdf_source(raw, pdf_limits(), progress)
     except IngestError as error:
         job.status, job.error = PdfImport.Status.FAILED, str(error)
         job.save(update_fields=["status", "error"])

@@ -1,6 +1,8 @@
 """Adding a reading from its PDF in the browser's pages: who may, the preview, confirming, and bad uploads."""
 
+import os
 import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -249,3 +251,22 @@ def test_a_pdf_is_read_in_the_background_while_the_page_answers(client, instruct
     assert PdfImport.objects.get().status == "ready"
     assert "Nothing is written until you confirm" in client.get(url).content.decode()
     assert list(settings.READING_ROOM_UPLOAD_DIR.iterdir()) == []
+
+
+def test_an_import_whose_reading_was_interrupted_says_so(client, instructor, settings):
+    job = PdfImport.objects.create(user=instructor, file_name="long.pdf")
+    PdfImport.objects.filter(pk=job.pk).update(
+        created=job.created - timedelta(seconds=settings.READING_ROOM_PDF_SECONDS * 3)
+    )
+    page = signed_in(client, instructor).get(reverse("readings:pdf-import", args=[job.token])).content.decode()
+    assert "reading the PDF was interrupted" in page and "Check progress" not in page
+
+
+def test_files_left_by_an_interrupted_read_are_removed_a_day_later(client, instructor, read_inline):
+    read_inline.mkdir(parents=True)
+    old, recent = read_inline / "old.pdf", read_inline / "recent.pdf"
+    for path in (old, recent):
+        path.write_bytes(b"%PDF-1.4")
+    os.utime(old, (time.time() - 2 * 24 * 3600,) * 2)
+    upload(signed_in(client, instructor), pdfs.encrypted_pdf())
+    assert sorted(p.name for p in read_inline.iterdir()) == ["recent.pdf"]

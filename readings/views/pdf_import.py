@@ -14,7 +14,7 @@ from ..forms import PdfConfirmForm, PdfUploadForm
 from ..ingest.pdf import paper_from_dict
 from ..ingest.types import IngestError
 from ..models import Paper, PdfImport
-from ..pdf_import import confirm, megabytes, preview, start_reading, store_upload
+from ..pdf_import import confirm, mark_if_abandoned, megabytes, preview, start_reading, store_upload
 from .render import render_page
 
 UPLOAD_TEMPLATE = "readings/pdf_upload.html"
@@ -90,6 +90,7 @@ def job_context(job: PdfImport, form=None) -> dict:
 def pdf_import(request, token: str):
     """The import: progress while the PDF is read (polled by htmx, or by a link), then the preview."""
     job = own_import(request, token)
+    mark_if_abandoned(job)
     if job.status == PdfImport.Status.IMPORTED and job.paper is not None:
         return redirect(job.paper)
     return render_page(request, JOB_TEMPLATE, "job", job_context(job))
