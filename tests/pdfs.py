@@ -168,12 +168,16 @@ def fpdf_document():
     return pdf
 
 
-def text_pdf(paragraphs: list[str]) -> bytes:
+def text_pdf(paragraphs: list[str], *, title: str = "", blank_pages: int = 0) -> bytes:
     pdf = fpdf_document()
+    if title:
+        pdf.set_title(title)
     pdf.add_page()
     for text in paragraphs:
         pdf.multi_cell(0, 6, text)
         pdf.ln(4)
+    for _ in range(blank_pages):
+        pdf.add_page()
     return bytes(pdf.output())
 
 

@@ -153,3 +153,16 @@ def test_import_paper_refuses_a_pdf_over_the_size_limit(tmp_path, settings):
     with pytest.raises(CommandError, match="larger than"):
         call_command("import_paper", str(path), "--stance", "official")
     assert not Paper.objects.exists()
+
+
+def test_warnings_for_pages_without_text_and_no_headings():
+    paper = read_pdf(
+        pdfs.text_pdf(["A paper about soft power, with no headings, in one plain paragraph of prose."], blank_pages=1)
+    )
+    assert "page 2 has no text (images only?): anything printed there is missing" in paper.warnings
+    assert "no headings were found: the whole text is one section" in paper.warnings
+
+
+def test_title_from_the_metadata_when_no_heading_stands_out():
+    paper = read_pdf(pdfs.text_pdf(["A paper about soft power in one paragraph of ordinary prose."], title="Meta"))
+    assert paper.title == "Meta"

@@ -179,11 +179,13 @@ def test_others_cannot_see_confirm_or_discard_an_import(client, instructor, othe
     urls = [reverse(name, args=[job.token]) for name in ("readings:pdf-import-confirm", "readings:pdf-import-discard")]
     page = reverse("readings:pdf-import", args=[job.token])
     assert client.get(page).status_code == 302  # anonymous: to sign in
+    assert all(client.post(url)["Location"].startswith(reverse("login")) for url in urls)
     signed_in(client, other_instructor)
     assert client.get(page).status_code == 404
     assert all(client.post(url, {"stance": "official", "title": "Mine"}).status_code == 404 for url in urls)
     signed_in(client, student)
     assert client.get(page).status_code == 403
+    assert all(client.post(url, {"stance": "official", "title": "Mine"}).status_code == 403 for url in urls)
     assert client.get(reverse("readings:pdf-import", args=["x" * 500])).status_code == 403
     signed_in(client, instructor)
     assert client.get(reverse("readings:pdf-import", args=["x" * 500])).status_code == 404
@@ -269,3 +271,15 @@ def test_files_left_by_an_interrupted_read_are_removed_a_day_later(client, instr
     os.utime(old, (time.time() - 2 * 24 * 3600,) * 2)
     upload(signed_in(client, instructor), pdfs.encrypted_pdf())
     assert sorted(p.name for p in read_inline.iterdir()) == ["recent.pdf"]
+
+
+def test_confirming_needs_the_csrf_token(instructor):
+    from django.test import Client
+
+    job = PdfImport.objects.create(user=instructor, file_name="x.pdf", status="ready", parsed=parsed(["Soft power."]))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(instructor)
+    url = reverse("readings:pdf-import-confirm", args=[job.token])
+    assert client.post(url, {"stance": "official", "title": "Mine"}).status_code == 403
+    assert client.post(UPLOAD, {"stance": "official"}).status_code == 403
+    assert not Paper.objects.exists()
