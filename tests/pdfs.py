@@ -75,7 +75,7 @@ body { font-family: serif; font-size: 9pt; line-height: 1.35; margin: 0; }
 h1 { font-size: 16pt; margin: 0 0 8pt; }
 h2 { font-size: 12pt; margin: 10pt 0 4pt; }
 h3 { font-size: 10.5pt; margin: 8pt 0 3pt; }
-p { margin: 0 0 5pt; }
+p { margin: 0 0 5pt; text-align: justify; }
 .cols { columns: 2; column-gap: 6mm; }
 """
 
