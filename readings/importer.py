@@ -39,6 +39,7 @@ REPAIR_DESCRIPTIONS = {
         "raised footnote markers written in square brackets",
     ),
     "ligatures_replaced": ("ligature written as its letters", "ligatures written as their letters"),
+    "footnotes_gathered": ("footnote gathered under [Notes]", "footnotes gathered under [Notes]"),
 }
 
 

@@ -209,6 +209,58 @@ def ligature_pdf() -> bytes:
     )
 
 
+FOOTNOTED_LINES = (
+    [
+        "The ministry described cultural soft power as a",
+        "national resource that could be planned, funded and",
+        "measured like any other.",
+    ],
+    [
+        "Its critics answered that attraction is given by an",
+        "audience and cannot be taken by a state, however many",
+        "festivals it pays for and however often it says so,",
+    ],
+    ["and that the reports counted what was easy to count", "rather than what mattered."],
+)
+FOOTNOTE = "1 Ministry of Culture, annual report on cultural work abroad, the first of its kind."
+FOOTNOTED_TEXT = [
+    "The ministry described cultural soft power as a national resource that could be planned, funded and "
+    "measured like any other.[1]",
+    "Its critics answered that attraction is given by an audience and cannot be taken by a state, however many "
+    "festivals it pays for and however often it says so, and that the reports counted what was easy to count "
+    "rather than what mattered.",
+]
+
+
+def footnoted_pdf() -> bytes:
+    """Two pages: a raised marker, its footnote in small type at the foot of page one, and a
+    paragraph that runs on past it onto page two."""
+    pdf = fpdf_document()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    first, second, rest = FOOTNOTED_LINES
+    for index, line in enumerate(first):
+        pdf.write(6, line)
+        if index == len(first) - 1:
+            pdf.char_vpos = "SUP"
+            pdf.write(6, "1")
+            pdf.char_vpos = "LINE"
+        pdf.ln(6)
+    pdf.ln(4)
+    for line in second:
+        pdf.write(6, line)
+        pdf.ln(6)
+    pdf.set_y(-28)
+    pdf.set_font("helvetica", size=8)
+    pdf.multi_cell(0, 4, FOOTNOTE)
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for line in rest:
+        pdf.write(6, line)
+        pdf.ln(6)
+    return bytes(pdf.output())
+
+
 def image_only_pdf() -> bytes:
     """A "scan": a page holding only a picture, no text layer."""
     from PIL import Image

@@ -166,3 +166,13 @@ def test_warnings_for_pages_without_text_and_no_headings():
 def test_title_from_the_metadata_when_no_heading_stands_out():
     paper = read_pdf(pdfs.text_pdf(["A paper about soft power in one paragraph of ordinary prose."], title="Meta"))
     assert paper.title == "Meta"
+
+
+def test_footnotes_are_gathered_at_the_end_and_the_paragraph_runs_on_past_them():
+    paper = read_pdf(pdfs.footnoted_pdf())
+    assert [p.text for p in paper.sections[0].passages] == pdfs.FOOTNOTED_TEXT
+    notes = paper.sections[-1]
+    assert notes.title == "[Notes]"
+    assert [p.text for p in notes.passages] == ["[1]" + pdfs.FOOTNOTE.removeprefix("1")]
+    assert paper.repairs["footnotes_gathered"] == 1
+    assert any(i.kind == "structure" and i.replacement == "[Notes]" for i in paper.interventions)

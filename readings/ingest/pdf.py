@@ -341,6 +341,65 @@ def remove_furniture(pages: list[tuple[int, float, float, list[Row]]], repairs: 
         pages[index] = (number, width, height, kept)
 
 
+FOOTNOTE_START = re.compile(r"^(\d{1,3}|[*†‡§])\s*(?=\S)")
+NOTES_HEADING = "[Notes]"
+
+
+def take_footnotes(pages: list[tuple[int, float, float, list[Row]]], body: float) -> list[Row]:
+    """Take out each page's footnotes: lines in smaller type after its last line of body type,
+    below it, the first opening with a number or mark. Left in, they would split the paragraph
+    that runs on to the next page."""
+    notes: list[Row] = []
+    for index, (number, width, height, rows) in enumerate(pages):
+        body_rows = [i for i, row in enumerate(rows) if abs(row.size - body) < 0.3]
+        if not body_rows:
+            continue
+        last = body_rows[-1]
+        tail = rows[last + 1 :]
+        if (
+            tail
+            and tail[0].top > rows[last].bottom
+            and FOOTNOTE_START.match(tail[0].text())
+            and all(row.size < 0.9 * body for row in tail)
+        ):
+            notes.extend(tail)
+            pages[index] = (number, width, height, rows[: last + 1])
+    return notes
+
+
+def add_notes_section(paper: ParsedPaper, rows: list[Row], vocabulary: Counter) -> None:
+    """The footnotes, gathered at the end under a heading in square brackets, each marked "[n]"."""
+    if not rows:
+        return
+    notes: list[Block] = []
+    for row in rows:
+        text = row.text()
+        if FOOTNOTE_START.match(text) or not notes:
+            notes.append(Block("paragraph", FOOTNOTE_START.sub(lambda m: f"[{m.group(1)}] ", text), row.size, row, row))
+        else:
+            join(notes[-1], text, vocabulary, Counter())
+    index = sum(1 for _ in paper.passages())
+    section = ParsedSection(title=NOTES_HEADING, level=1)
+    paper.sections.append(section)
+    paper.interventions.append(
+        Intervention(
+            kind="structure",
+            index=index,
+            original="",
+            replacement=NOTES_HEADING,
+            reason="The footnotes, printed at the foot of their pages, are gathered here; the heading in square "
+            "brackets is the editor’s.",
+        )
+    )
+    for note in notes:
+        text = fix_ligatures(note)
+        section.passages.append(ParsedPassage(kind=REFERENCE, text=text))
+        for original, replacement, reason in note.fixes:
+            paper.interventions.append(Intervention("repair", index, original, replacement, reason))
+        index += 1
+    paper.repairs["footnotes_gathered"] = len(notes)
+
+
 def body_size(rows: list[Row]) -> float:
     sizes = Counter()
     for row in rows:
@@ -357,10 +416,13 @@ def build_paper(pages: list[tuple[int, float, float, list[Word]]]) -> ParsedPape
     if not rows:
         raise IngestError("the PDF has no text once page headers and numbers are set aside")
     body = body_size(rows)
-    vocabulary = Counter(w.lower() for row in rows for w in WORD.findall(row.text()))
+    footnotes = take_footnotes(laid_out, body)
+    rows = [row for _n, _w, _h, page_rows in laid_out for row in page_rows]
+    vocabulary = Counter(w.lower() for row in rows + footnotes for w in WORD.findall(row.text()))
     blocks = build_blocks(rows, body, vocabulary, repairs)
     title, blocks = take_title(blocks, body)
     paper = build_sections(blocks, body, repairs)
+    add_notes_section(paper, footnotes, vocabulary)
     paper.title = title
     paper.removed = removed
     if not any(len(WORD.findall(p.text)) >= 5 for p in paper.passages() if p.kind == BODY):
