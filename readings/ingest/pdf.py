@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 from statistics import median
 
 from .plaintext import NUMBERED_HEADING, REFERENCE_HEADINGS, SUPPLIED_OPENING, caption_match, ends_sentence
@@ -649,7 +650,9 @@ def read_pdf_limited(raw: bytes, limits: Limits | None = None, progress=None) ->
     progress = progress or (lambda message: None)
     check_bytes(raw)  # before starting a process for something that is not a PDF
     command = [sys.executable, "-m", "readings.ingest.pdf", str(limits.max_pages), str(limits.seconds)]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # From the project's root, where `readings` is importable whatever the server's working directory.
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
     # read_pdf checks the clock between pages; the kill covers a single page that never ends.
     timed_out = threading.Event()
 
@@ -714,6 +717,8 @@ def main(argv: list[str]) -> None:
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     limits = Limits(max_pages=int(argv[0]), seconds=float(argv[1]))
+    cpu = int(limits.seconds) + 5  # the parent's kill is the real limit; this one holds if the parent dies
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     raw = sys.stdin.buffer.read()
 
     def progress(message):
