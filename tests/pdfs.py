@@ -261,6 +261,25 @@ def footnoted_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+def headed_pdf() -> bytes:
+    """Unnumbered headings, told from the text only by type: larger, or bold at the text's size."""
+    pdf = fpdf_document()
+    pdf.add_page()
+    for style, size, text in [
+        ("B", 18, "Attraction and Its Limits"),
+        ("B", 14, "Part One"),
+        ("B", 11, "What the Ministry Said"),
+        ("", 11, "The ministry said that culture would carry the nation further than trade had carried it."),
+        ("B", 14, "Part Two"),
+        ("B", 11, "What the Critics Said"),
+        ("", 11, "The critics said that a message known to come from a state is read as coming from a state."),
+    ]:
+        pdf.set_font("helvetica", style=style, size=size)
+        pdf.multi_cell(0, size * 0.6, text)
+        pdf.ln(3)
+    return bytes(pdf.output())
+
+
 def image_only_pdf() -> bytes:
     """A "scan": a page holding only a picture, no text layer."""
     from PIL import Image

@@ -176,3 +176,15 @@ def test_footnotes_are_gathered_at_the_end_and_the_paragraph_runs_on_past_them()
     assert [p.text for p in notes.passages] == ["[1]" + pdfs.FOOTNOTE.removeprefix("1")]
     assert paper.repairs["footnotes_gathered"] == 1
     assert any(i.kind == "structure" and i.replacement == "[Notes]" for i in paper.interventions)
+
+
+def test_unnumbered_headings_from_larger_or_bold_type_with_levels_by_size():
+    paper = read_pdf(pdfs.headed_pdf())
+    assert paper.title == "Attraction and Its Limits"
+    assert [(s.title, s.level) for s in paper.sections] == [
+        ("Part One", 1),
+        ("What the Ministry Said", 2),
+        ("Part Two", 1),
+        ("What the Critics Said", 2),
+    ]
+    assert [len(s.passages) for s in paper.sections] == [0, 1, 0, 1]
