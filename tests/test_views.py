@@ -7,7 +7,7 @@ from django.urls import resolve
 
 from readings import api_urls
 from readings import urls as readings_urls
-from readings.models import Annotation, Contrast, Membership, Paper, Section, Seminar, Stance, Theme
+from readings.models import Annotation, Contrast, Membership, Paper, PdfImport, Section, Seminar, Stance, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,8 @@ def every_page(client, contrast, official_passage, student):
     Membership.objects.create(seminar=taught, user=student, role="instructor")
     client.force_login(student)
     passage = official_passage.get_absolute_url()
+    # The instructor's PDF import, read and waiting for confirmation.
+    pdf_import = PdfImport.objects.create(user=student, file_name="x.pdf", status="ready", parsed=PARSED_PDF)
     return [
         "/",
         "/papers/",
@@ -170,11 +172,39 @@ def every_page(client, contrast, official_passage, student):
         "/seminars/spring/",
         "/seminars/taught/export.csv",
         "/seminars/taught/export.md",
+        "/import/",
+        f"/import/{pdf_import.token}/",
     ]
 
 
+PARSED_PDF = {
+    "title": "A PDF",
+    "authors": "",
+    "sections": [
+        {
+            "title": "Body",
+            "number": "",
+            "level": 1,
+            "lang": "",
+            "passages": [{"kind": "body", "text": "A passage about soft power.", "lang": "", "figure_text": ""}],
+        }
+    ],
+    "interventions": [],
+    "repairs": {},
+    "warnings": [],
+    "removed": [],
+}
+
+
 # Answers POST only: it has no page to fetch.
-POST_ONLY = {"annotation-reply", "notification-read", "notifications-read-all", "highlights-setting"}
+POST_ONLY = {
+    "annotation-reply",
+    "notification-read",
+    "notifications-read-all",
+    "highlights-setting",
+    "pdf-import-confirm",
+    "pdf-import-discard",
+}
 # Not pages: they do their work and redirect (tests/test_notifications.py; the favicon below).
 REDIRECTS = {"notification-open", "favicon"}
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from ..forms import PdfConfirmForm, PdfUploadForm
@@ -85,7 +85,7 @@ def job_context(job: PdfImport, form=None) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def pdf_import(request, token: str):
     """The import: progress while the PDF is read (polled by htmx, or by a link), then the preview."""
