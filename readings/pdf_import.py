@@ -15,7 +15,8 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from .importer import REPAIR_DESCRIPTIONS, Curation, import_parsed
-from .ingest.pdf import Limits, check_bytes, paper_from_dict
+from .ingest.pdf import Limits, check_bytes
+from .ingest.pdf_worker import paper_from_dict
 from .ingest.pipeline import parse_pdf_source
 from .ingest.types import IngestError, ParsedPaper
 from .models import Paper, PdfImport

@@ -7,7 +7,8 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 
-from readings.ingest.pdf import MEMORY_LIMIT, Limits, read_pdf, read_pdf_limited
+from readings.ingest.pdf import Limits, read_pdf
+from readings.ingest.pdf_worker import MEMORY_LIMIT, read_pdf_limited
 from readings.ingest.types import IngestError
 from readings.models import EditorialNote, Paper
 from tests import pdfs
@@ -105,7 +106,7 @@ def test_the_worker_is_stopped_at_the_time_limit(paper_pdf):
 
 def test_the_worker_runs_with_a_memory_limit():
     # A decompression bomb must end in the worker, not in the web process.
-    probe = "import resource, sys; from readings.ingest import pdf; pdf.main(['1', '1'])"
+    probe = "import resource, sys; from readings.ingest import pdf_worker; pdf_worker.main(['1', '1'])"
     result = subprocess.run(
         [sys.executable, "-c", probe + "; print(resource.getrlimit(resource.RLIMIT_AS)[0], file=sys.stderr)"],
         input=b"%PDF-1.4\n%%EOF\n",

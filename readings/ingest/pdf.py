@@ -14,8 +14,9 @@ pdfminer.six) gives each word with its box, font and size; from those this modul
 - ligature characters (ﬁ, ﬂ, …), written as their letters.
 
 Every change to the words is an Intervention, so the reader sees what the PDF said and what
-the text says now. Run on untrusted files only through `readings.ingest.pdf_limits`, which
-reads the PDF in a subprocess under time, page and memory limits.
+the text says now. Run on untrusted files only through `readings.ingest.pdf_worker`, which
+reads the PDF in a subprocess under time, page and memory limits; `pdf_layout` turns a page's
+words into lines in reading order.
 """
 
 from __future__ import annotations
@@ -26,84 +27,18 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
 from statistics import median
 
+from .pdf_layout import Row, Word, body_size, page_regions, page_words, remove_furniture
 from .plaintext import NUMBERED_HEADING, REFERENCE_HEADINGS, SUPPLIED_OPENING, caption_match, ends_sentence
 from .types import BODY, CAPTION, REFERENCE, IngestError, Intervention, ParsedPaper, ParsedPassage, ParsedSection
 
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"}
 LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
 SOFT_HYPHENS = ("\u00ad", "\u2010")
-PAGE_NUMBER = re.compile(r"^(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
-MARKER = re.compile(r"^(?:\d{1,3}(?:[,–-]\d{1,3})*|[*†‡§])$")
 WORD = re.compile(r"[^\W\d_][\w’'\-]*", re.UNICODE)
 MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|â€|\ufffd|Â[\u00a0-\u00bf]")
-MARGIN = 0.12  # furniture lives in the top and bottom 12% of a page
 LONG_PASSAGE = 5_000  # characters: worth a look, though not refused
-
-
-@dataclass
-class Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-
-
-@dataclass
-class Row:
-    words: list[Word]
-    page: int
-    region: int = 0  # reading-order index of the page region (above, left column, right column, below)
-
-    @property
-    def top(self):
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self):
-        return max(w.bottom for w in self.words)
-
-    @property
-    def x0(self):
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self):
-        return max(w.x1 for w in self.words)
-
-    @property
-    def size(self) -> float:
-        sizes = Counter()
-        for word in self.words:
-            sizes[round(word.size, 1)] += len(word.text)
-        return sizes.most_common(1)[0][0]
-
-    @property
-    def bold(self) -> bool:
-        return all(w.bold for w in self.words if not self.is_marker(w))
-
-    def is_marker(self, word: Word) -> bool:
-        """A footnote marker: a number (or dagger) in smaller type, raised above the line."""
-        size = self.size
-        return (
-            word.size < 0.85 * size and MARKER.match(word.text) is not None and word.bottom < self.bottom - 0.15 * size
-        )
-
-    def text(self, fixes: Counter | None = None) -> str:
-        parts: list[str] = []
-        for word in self.words:
-            if parts and self.is_marker(word):
-                parts[-1] += f"[{word.text}]"
-                if fixes is not None:
-                    fixes["footnote_markers_bracketed"] += 1
-            else:
-                parts.append(word.text)
-        return " ".join(parts)
 
 
 @dataclass
@@ -207,141 +142,6 @@ def _pages(numbers: list[int]) -> str:
     return f"page {shown} has" if len(numbers) == 1 else f"pages {shown} have"
 
 
-def page_words(page) -> list[Word]:
-    words = []
-    # Ligatures as the PDF has them, so their repair is recorded rather than silent.
-    for w in page.extract_words(extra_attrs=["size", "fontname"], expand_ligatures=False):
-        text = w["text"]
-        if not text.strip():
-            continue
-        font = w["fontname"].lower()
-        bold = any(mark in font for mark in ("bold", "black", "heavy", "semibold"))
-        words.append(Word(text, float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]), w["size"], bold))
-    return words
-
-
-def group_rows(words: list[Word], page: int) -> list[Row]:
-    """Words into printed lines: a word joins a line its height mostly overlaps (a raised marker does too)."""
-    rows: list[Row] = []
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        for row in reversed(rows[-3:]):
-            overlap = min(row.bottom, word.bottom) - max(row.top, word.top)
-            if overlap > 0.5 * min(word.bottom - word.top, row.bottom - row.top):
-                row.words.append(word)
-                break
-        else:
-            rows.append(Row([word], page))
-    for row in rows:
-        row.words.sort(key=lambda w: w.x0)
-    return sorted(rows, key=lambda r: r.top)
-
-
-def find_gutter(words: list[Word]) -> tuple[float, float, float] | None:
-    """A two-column stretch of the page: (gutter x, top, bottom), or None.
-
-    A gutter is an x position in the middle of the text that no word crosses over a vertical
-    stretch holding at least three lines on each side (two, if the gutter is wide), the
-    right-hand ones starting at one left edge. Justified text leaves wide gaps between words too, but never at one x on
-    line after line.
-    """
-    if len(words) < 12:
-        return None
-    left, right = min(w.x0 for w in words), max(w.x1 for w in words)
-    width = right - left
-    best = None
-    for step in range(30, 71):
-        x = left + width * step / 100
-        crossing = sorted((w.top, w.bottom) for w in words if w.x0 - 2 < x < w.x1 + 2)
-        # Free vertical stretches at x, between the words that cross it.
-        edges, cursor = [], -1e9
-        for top, bottom in crossing:
-            if top > cursor:
-                edges.append((cursor, top))
-            cursor = max(cursor, bottom)
-        edges.append((cursor, 1e9))
-        for low, high in edges:
-            inside = [w for w in words if w.top >= low and w.bottom <= high]
-            right_words = [w for w in inside if w.x0 > x]
-            left_words = [w for w in inside if w.x1 < x]
-            right_lines = {round(w.top) for w in right_words}
-            left_lines = {round(w.top) for w in left_words}
-            if len(right_lines) < 2 or len(left_lines) < 2:
-                continue
-            edge = min(w.x0 for w in right_words)
-            # Two lines a side (a column's last lines at the top of a page) only with a gutter
-            # of more than an em: wider than the gaps of justified text.
-            size = median(w.size for w in inside)
-            if min(len(right_lines), len(left_lines)) < 3 and edge - max(w.x1 for w in left_words) < 1.2 * size:
-                continue
-            starts = Counter(round(min(w.x0 for w in right_words if round(w.top) == line)) for line in right_lines)
-            if sum(n for start, n in starts.items() if abs(start - edge) <= 2) < 0.6 * len(right_lines):
-                continue
-            score = len(right_lines)
-            if best is None or score > best[0]:
-                top = min(w.top for w in right_words)
-                bottom = max(w.bottom for w in right_words)
-                best = (score, edge - 1, top, bottom, low, high)
-    if best is None:
-        return None
-    _, gutter, top, bottom, low, high = best
-    # The left column may run a line or two longer than the right: extend down over its lines
-    # while they keep the line spacing, up to the end of the free stretch.
-    left_rows = group_rows([w for w in words if w.x1 < gutter and bottom < w.top and w.bottom <= high], 0)
-    for row in left_rows:
-        if row.top - bottom > 0.9 * row.size:
-            break
-        bottom = row.bottom
-    return gutter, top, bottom
-
-
-def page_regions(words: list[Word], page: int) -> list[Row]:
-    """The page's lines in reading order: above the columns, left column, right column, below."""
-    columns = find_gutter(words)
-    if columns is None:
-        return group_rows(words, page)
-    gutter, top, bottom = columns
-    centre = lambda w: (w.top + w.bottom) / 2  # noqa: E731
-    above = [w for w in words if centre(w) < top]
-    below = [w for w in words if centre(w) > bottom]
-    inside = [w for w in words if top <= centre(w) <= bottom]
-    regions = [above, [w for w in inside if w.x1 <= gutter], [w for w in inside if w.x1 > gutter], below]
-    rows = []
-    for index, region in enumerate(regions):
-        for row in group_rows(region, page):
-            row.region = index
-            rows.append(row)
-    return rows
-
-
-def furniture_key(row: Row) -> str:
-    return re.sub(r"\d+", "#", row.text().lower())
-
-
-def remove_furniture(pages: list[tuple[int, float, float, list[Row]]], repairs: Counter, removed: list[str]):
-    """Drop running headers and footers and page numbers from the pages' rows."""
-    margin_rows = []
-    for _number, _width, height, rows in pages:
-        for row in rows:
-            if row.bottom < height * MARGIN or row.top > height * (1 - MARGIN):
-                margin_rows.append(row)
-    seen = Counter((furniture_key(r), round(r.top / 4)) for r in margin_rows)
-    repeated = {key for key, n in seen.items() if n >= 2 and n >= 0.4 * len(pages)}
-    for index, (number, width, height, rows) in enumerate(pages):
-        kept = []
-        for row in rows:
-            in_margin = row.bottom < height * MARGIN or row.top > height * (1 - MARGIN)
-            text = row.text()
-            if in_margin and PAGE_NUMBER.match(text):
-                repairs["page_numbers_removed"] += 1
-            elif in_margin and (furniture_key(row), round(row.top / 4)) in repeated:
-                repairs["running_headers_removed"] += 1
-                if text not in removed:
-                    removed.append(text)
-            else:
-                kept.append(row)
-        pages[index] = (number, width, height, kept)
-
-
 FOOTNOTE_START = re.compile(r"^(\d{1,3}|[*†‡§])\s*(?=\S)")
 NOTES_HEADING = "[Notes]"
 
@@ -399,13 +199,6 @@ def add_notes_section(paper: ParsedPaper, rows: list[Row], vocabulary: Counter) 
             paper.interventions.append(Intervention("repair", index, original, replacement, reason))
         index += 1
     paper.repairs["footnotes_gathered"] = len(notes)
-
-
-def body_size(rows: list[Row]) -> float:
-    sizes = Counter()
-    for row in rows:
-        sizes[row.size] += len(row.text())
-    return sizes.most_common(1)[0][0]
 
 
 def build_paper(pages: list[tuple[int, float, float, list[Word]]]) -> ParsedPaper:
@@ -630,113 +423,3 @@ def fix_ligatures(block: Block) -> str:
             [(word, fixed, f"Ligature {LIGATURE.search(word).group(0)} in the PDF’s text written as letters.")] * count
         )
     return LIGATURE.sub(lambda m: LIGATURES[m.group(0)], text)
-
-
-# Reading an untrusted PDF in a subprocess: a hostile file (a decompression bomb, a page tree
-# that loops, a font that takes minutes) costs the worker at most its time and memory limits,
-# never the web process.
-
-MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes of address space for the worker
-
-
-def read_pdf_limited(raw: bytes, limits: Limits | None = None, progress=None) -> ParsedPaper:
-    """read_pdf in a subprocess killed after the time limit; its progress lines go to `progress`."""
-    import json
-    import subprocess
-    import sys
-    import threading
-
-    limits = limits or Limits()
-    progress = progress or (lambda message: None)
-    check_bytes(raw)  # before starting a process for something that is not a PDF
-    command = [sys.executable, "-m", "readings.ingest.pdf", str(limits.max_pages), str(limits.seconds)]
-    # From the project's root, where `readings` is importable whatever the server's working directory.
-    root = Path(__file__).resolve().parents[2]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
-    # read_pdf checks the clock between pages; the kill covers a single page that never ends.
-    timed_out = threading.Event()
-
-    def stop():
-        timed_out.set()
-        process.kill()
-
-    killer = threading.Timer(limits.seconds + 5, stop)
-    killer.start()
-    output: list[bytes] = []
-    writer = threading.Thread(target=_feed, args=(process.stdin, raw), daemon=True)
-    reader = threading.Thread(target=lambda: output.append(process.stdout.read()), daemon=True)
-    writer.start()
-    reader.start()
-    try:
-        for line in process.stderr:
-            message = line.decode("utf-8", "replace").strip()
-            if message.startswith("progress: "):
-                progress(message.removeprefix("progress: "))
-        process.wait()
-        reader.join()
-    finally:
-        killer.cancel()
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    if timed_out.is_set():
-        raise IngestError(f"reading the PDF took longer than {limits.seconds:g} seconds: it was stopped")
-    try:
-        result = json.loads((output[0] if output else b"") or b"{}")
-    except ValueError:
-        result = {}
-    if "error" in result:
-        raise IngestError(result["error"])
-    if "paper" not in result:
-        raise IngestError("the PDF could not be read (it is malformed, or too large to read in memory)")
-    return paper_from_dict(result["paper"])
-
-
-def _feed(pipe, raw: bytes) -> None:
-    try:
-        pipe.write(raw)
-        pipe.close()
-    except (BrokenPipeError, OSError):
-        pass  # the worker stopped early (bad PDF, time limit): its answer says why
-
-
-def paper_from_dict(data: dict) -> ParsedPaper:
-    sections = [
-        ParsedSection(**{**s, "passages": [ParsedPassage(**p) for p in s["passages"]]}) for s in data["sections"]
-    ]
-    interventions = [Intervention(**i) for i in data["interventions"]]
-    return ParsedPaper(**{**data, "sections": sections, "interventions": interventions})
-
-
-def main(argv: list[str]) -> None:
-    """The worker: a PDF on stdin, {"paper": …} or {"error": …} as JSON on stdout, progress on stderr."""
-    import dataclasses
-    import json
-    import resource
-    import sys
-
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    limits = Limits(max_pages=int(argv[0]), seconds=float(argv[1]))
-    cpu = int(limits.seconds) + 5  # the parent's kill is the real limit; this one holds if the parent dies
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-    raw = sys.stdin.buffer.read()
-
-    def progress(message):
-        sys.stderr.write(f"progress: {message}\n")
-        sys.stderr.flush()
-
-    try:
-        result = {"paper": dataclasses.asdict(read_pdf(raw, limits, progress))}
-    except IngestError as error:
-        result = {"error": str(error)}
-    except RecursionError:
-        result = {"error": "the file is not a readable PDF (malformed: its objects nest without end)"}
-    except Exception as error:  # any parser failure on a hostile file is a refusal, not a crash
-        result = {"error": f"the file is not a readable PDF (malformed: {type(error).__name__})"}
-    sys.stdout.write(json.dumps(result))
-
-
-if __name__ == "__main__":
-    import sys
-
-    main(sys.argv[1:])

@@ -8,7 +8,8 @@ from .citations import repair_citation_markers
 from .glyphs import has_glyph_damage, repair_glyph_ids
 from .markdown_source import parse_markdown_paper
 from .ocr import repair_ocr_slips
-from .pdf import Limits, read_pdf_limited
+from .pdf import Limits
+from .pdf_worker import read_pdf_limited
 from .plaintext import parse_plain_text
 from .types import BODY, PASSAGE_MAX_LENGTH, IngestError, ParsedPaper
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from ..forms import PdfConfirmForm, PdfUploadForm
-from ..ingest.pdf import paper_from_dict
+from ..ingest.pdf_worker import paper_from_dict
 from ..ingest.types import IngestError
 from ..models import Paper, PdfImport
 from ..pdf_import import confirm, mark_if_abandoned, megabytes, preview, start_reading, store_upload
