@@ -7,6 +7,12 @@ is the worker: a PDF on stdin, the parsed paper as JSON on stdout, progress on s
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import resource
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 from .pdf import Limits, check_bytes, read_pdf
@@ -17,11 +23,6 @@ MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes of address space for the worker
 
 def read_pdf_limited(raw: bytes, limits: Limits | None = None, progress=None) -> ParsedPaper:
     """read_pdf in a subprocess killed after the time limit; its progress lines go to `progress`."""
-    import json
-    import subprocess
-    import sys
-    import threading
-
     limits = limits or Limits()
     progress = progress or (lambda message: None)
     check_bytes(raw)  # before starting a process for something that is not a PDF
@@ -86,11 +87,6 @@ def paper_from_dict(data: dict) -> ParsedPaper:
 
 def main(argv: list[str]) -> None:
     """The worker: a PDF on stdin, {"paper": …} or {"error": …} as JSON on stdout, progress on stderr."""
-    import dataclasses
-    import json
-    import resource
-    import sys
-
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     limits = Limits(max_pages=int(argv[0]), seconds=float(argv[1]))
     cpu = int(limits.seconds) + 5  # the parent's kill is the real limit; this one holds if the parent dies
@@ -113,6 +109,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
     main(sys.argv[1:])
