@@ -183,7 +183,7 @@ READING_ROOM_REQUIRE_LOGIN = env_bool("READING_ROOM_REQUIRE_LOGIN", False)
 # (the tests, which roll back each test's transaction, where a thread could not see the upload).
 READING_ROOM_PDF_MAX_BYTES = int(os.environ.get("READING_ROOM_PDF_MAX_BYTES", 30 * 1024 * 1024))
 READING_ROOM_PDF_MAX_PAGES = int(os.environ.get("READING_ROOM_PDF_MAX_PAGES", 1000))
-READING_ROOM_PDF_SECONDS = float(os.environ.get("READING_ROOM_PDF_SECONDS", 120))
+READING_ROOM_PDF_SECONDS = float(os.environ.get("READING_ROOM_PDF_SECONDS", 300))
 READING_ROOM_UPLOAD_DIR = Path(os.environ.get("READING_ROOM_UPLOAD_DIR", BASE_DIR / "var" / "uploads"))
 READING_ROOM_PDF_BACKGROUND = env_bool("READING_ROOM_PDF_BACKGROUND", True)
 
