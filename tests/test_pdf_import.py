@@ -192,11 +192,18 @@ def test_unnumbered_headings_from_larger_or_bold_type_with_levels_by_size():
 
 
 def test_justified_single_column_pages_are_not_taken_for_columns():
-    sentence = (
-        "The ministry described cultural soft power as a national resource that could be planned, funded and "
-        "measured like any other, and its critics answered that attraction is given by an audience."
+    words = re.findall(
+        r"\w+",
+        "the ministry described cultural soft power as a national resource that could be planned funded and "
+        "measured like any other while its critics answered that attraction is given by an audience",
     )
-    paragraphs = [f"Paragraph {n} begins here. " + " ".join([sentence] * 6) for n in range(1, 9)]
+    paragraphs = [
+        " ".join(
+            f"Sentence {s} of paragraph {n} says {' '.join(words[(n * 7 + s * 3) % 20 :][: 8 + (s * n) % 9])}."
+            for s in range(1, 9)
+        )
+        for n in range(1, 9)
+    ]
     paper = read_pdf(pdfs.text_pdf(paragraphs))  # fpdf2 justifies: wide gaps, line after line, over pages
     assert [p.text for p in paper.passages()] == paragraphs
     assert paper.repairs["page_break_joins"] >= 2

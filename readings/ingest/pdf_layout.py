@@ -136,10 +136,11 @@ def find_gutter(words: list[Word]) -> tuple[float, float, float] | None:
             if len(right_lines) < 2 or len(left_lines) < 2:
                 continue
             edge = min(w.x0 for w in right_words)
-            # Two lines a side (a column's last lines at the top of a page) only with a gutter
-            # of more than an em: wider than the gaps of justified text.
+            # A gutter is wider than most gaps of justified text: most of an em, and more than an
+            # em for two lines a side (a column's last lines at the top of a page).
             size = median(w.size for w in inside)
-            if min(len(right_lines), len(left_lines)) < 3 and edge - max(w.x1 for w in left_words) < 1.2 * size:
+            band = edge - max(w.x1 for w in left_words)
+            if band < (0.8 if min(len(right_lines), len(left_lines)) >= 3 else 1.2) * size:
                 continue
             starts = Counter(round(min(w.x0 for w in right_words if round(w.top) == line)) for line in right_lines)
             if sum(n for start, n in starts.items() if abs(start - edge) <= 2) < 0.6 * len(right_lines):
