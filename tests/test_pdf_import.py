@@ -207,3 +207,15 @@ def test_justified_single_column_pages_are_not_taken_for_columns():
     paper = read_pdf(pdfs.text_pdf(paragraphs))  # fpdf2 justifies: wide gaps, line after line, over pages
     assert [p.text for p in paper.passages()] == paragraphs
     assert paper.repairs["page_break_joins"] >= 2
+
+
+def test_text_repeated_at_the_same_place_on_pages_is_not_taken_for_a_running_header():
+    sentence = (
+        "The ministry described cultural soft power as a national resource that could be planned, funded and "
+        "measured like any other, and its critics answered that attraction is given by an audience."
+    )
+    # Identical paragraphs put identical lines at the top of several pages, but inside the text.
+    paragraphs = [f"Paragraph {n} begins here. " + " ".join([sentence] * 6) for n in range(1, 9)]
+    paper = read_pdf(pdfs.text_pdf(paragraphs))
+    assert [p.text for p in paper.passages()] == paragraphs
+    assert paper.removed == []

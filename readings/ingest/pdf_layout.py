@@ -186,23 +186,42 @@ def furniture_key(row: Row) -> str:
     return re.sub(r"\d+", "#", row.text().lower())
 
 
+def set_apart(rows: list[Row], height: float) -> list[Row]:
+    """The page's rows in its top or bottom margin that stand apart from the text next to them.
+
+    A running header or page number has space between it and the text, more than between
+    lines of a paragraph; a line of the text that happens to sit near the page's edge has not.
+    """
+    ordered = sorted(rows, key=lambda r: r.top)
+    apart = []
+    for i, row in enumerate(ordered):
+        if row.bottom < height * MARGIN:
+            neighbour = next((r for r in ordered[i + 1 :] if r.top >= row.bottom), None)
+            gap = neighbour.top - row.bottom if neighbour else height
+        elif row.top > height * (1 - MARGIN):
+            neighbour = next((r for r in reversed(ordered[:i]) if r.bottom <= row.top), None)
+            gap = row.top - neighbour.bottom if neighbour else height
+        else:
+            continue
+        if gap >= 0.8 * (row.bottom - row.top):
+            apart.append(row)
+    return apart
+
+
 def remove_furniture(pages: list[tuple[int, float, float, list[Row]]], repairs: Counter, removed: list[str]):
-    """Drop running headers and footers and page numbers from the pages' rows."""
-    margin_rows = []
-    for _number, _width, height, rows in pages:
-        for row in rows:
-            if row.bottom < height * MARGIN or row.top > height * (1 - MARGIN):
-                margin_rows.append(row)
-    seen = Counter((furniture_key(r), round(r.top / 4)) for r in margin_rows)
+    """Drop running headers and footers (the same line at the same place on many pages) and page numbers."""
+    candidates = {id(row) for _n, _w, height, rows in pages for row in set_apart(rows, height)}
+    seen = Counter(
+        (furniture_key(r), round(r.top / 4)) for _n, _w, _h, rows in pages for r in rows if id(r) in candidates
+    )
     repeated = {key for key, n in seen.items() if n >= 2 and n >= 0.4 * len(pages)}
     for index, (number, width, height, rows) in enumerate(pages):
         kept = []
         for row in rows:
-            in_margin = row.bottom < height * MARGIN or row.top > height * (1 - MARGIN)
             text = row.text()
-            if in_margin and PAGE_NUMBER.match(text):
+            if id(row) in candidates and PAGE_NUMBER.match(text):
                 repairs["page_numbers_removed"] += 1
-            elif in_margin and (furniture_key(row), round(row.top / 4)) in repeated:
+            elif id(row) in candidates and (furniture_key(row), round(row.top / 4)) in repeated:
                 repairs["running_headers_removed"] += 1
                 if text not in removed:
                     removed.append(text)
