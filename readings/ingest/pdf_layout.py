@@ -78,7 +78,9 @@ class Row:
 def page_words(page) -> list[Word]:
     words = []
     # Ligatures as the PDF has them, so their repair is recorded rather than silent.
-    for w in page.extract_words(extra_attrs=["size", "fontname"], expand_ligatures=False):
+    # Word gaps as a share of the type size: pdfplumber's default of 3 points runs words
+    # together in 10-point type set tight, as TeX and DocBook PDFs often are.
+    for w in page.extract_words(extra_attrs=["size", "fontname"], expand_ligatures=False, x_tolerance_ratio=0.15):
         text = w["text"]
         if not text.strip():
             continue
