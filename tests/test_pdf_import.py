@@ -3,12 +3,14 @@
 import re
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from readings.ingest.pdf import Limits, read_pdf
 from readings.ingest.pdf_worker import MEMORY_LIMIT, read_pdf_limited
+from readings.ingest.pipeline import parse_pdf_source
 from readings.ingest.types import IngestError
 from readings.models import EditorialNote, Paper
 from tests import pdfs
@@ -219,3 +221,19 @@ def test_text_repeated_at_the_same_place_on_pages_is_not_taken_for_a_running_hea
     paper = read_pdf(pdfs.text_pdf(paragraphs))
     assert [p.text for p in paper.passages()] == paragraphs
     assert paper.removed == []
+
+
+def test_a_hyphen_at_a_line_end_inside_a_code_or_date_pattern_is_kept():
+    from readings.ingest.pdf import Block, join
+
+    block = Block("paragraph", "Times are written YYMMDDhhmm-", 10, None, None)
+    join(block, "ss’ in this field.", Counter(), Counter())
+    assert block.text == "Times are written YYMMDDhhmm-ss’ in this field." and block.fixes == []
+
+
+def test_a_clean_pdf_gets_no_citation_debris_repair():
+    # The plain-text repair takes "label]" at a paragraph's end for a garbled superscript marker.
+    text = "The function deletes the structure it is given, and every element below it. [Function]"
+    paper = parse_pdf_source(pdfs.text_pdf([text, text]))
+    assert [p.text for p in paper.passages()] == [text, text]
+    assert not [i for i in paper.interventions if i.kind == "citation"]

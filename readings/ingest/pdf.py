@@ -325,9 +325,13 @@ def join(block: Block, text: str, vocabulary: Counter, repairs: Counter) -> None
         if stem and rest and head:
             hyphenated = f"{stem.group(1)}-{rest.group(0)}"
             joined = f"{stem.group(1)}{rest.group(0)}"
+            # Kept: a hyphen the document prints inside a line elsewhere, one before a capital
+            # ("Sino-|American"), and one in a code or date pattern ("YYMMDDhhmm-|hh").
+            code = any(c.isdigit() or c.isupper() for c in stem.group(1)[1:] + rest.group(0)[1:])
             keep = last.endswith("-") and (
                 vocabulary.get(hyphenated.lower(), 0) > 0
                 or (text[:1].isupper() and vocabulary.get(joined.lower(), 0) == 0)
+                or code
             )
             if keep:
                 block.text = last + text

@@ -76,15 +76,18 @@ def parse_pdf_source(raw: bytes, limits: Limits | None = None, progress=None) ->
             passage.text = text
         paper.repairs["glyph_ids_decoded"] = repair.replaced
     check_passage_lengths(paper)
-    return repair_markers(paper)
+    # Not the citation-debris repair: it undoes what plain-text extraction does to raised
+    # markers, which the PDF reader finds by their size and position instead; on a clean PDF
+    # it would take a texinfo "[Function]" label for a garbled marker.
+    return repair_markers(paper, citations=False)
 
 
-def repair_markers(paper: ParsedPaper) -> ParsedPaper:
+def repair_markers(paper: ParsedPaper, citations: bool = True) -> ParsedPaper:
     # Marker and OCR repairs work on the body paragraphs in reading order, because
     # citation numbers run through the whole paper.
     passages = [p for p in paper.passages() if p.kind == BODY]
     texts = [p.text for p in passages]
-    texts, citation_fixes = repair_citation_markers(texts)
+    texts, citation_fixes = repair_citation_markers(texts) if citations else (texts, [])
     texts, ocr_fixes = repair_ocr_slips(texts)
     for passage, text in zip(passages, texts, strict=False):
         passage.text = text
