@@ -319,3 +319,23 @@ class WorkspaceFilterForm(forms.Form):
         """The filters that are set and valid, by name; one that is not valid (a NUL in the search) is left out."""
         self.is_valid()  # cleaned_data then holds the fields that are
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class PaperDetailsForm(forms.Form):
+    """What the PDF cannot say for itself: its stance, and the title, authors and year where it does not print them."""
+
+    stance = forms.ChoiceField(choices=Stance.choices, widget=forms.RadioSelect)
+    title = forms.CharField(max_length=400, required=False, help_text="Leave empty to take the title the PDF prints.")
+    authors = forms.CharField(max_length=400, required=False)
+    year = forms.IntegerField(min_value=1800, max_value=2100, required=False)
+
+
+class PdfUploadForm(PaperDetailsForm):
+    pdf = forms.FileField(label="PDF", widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
+    field_order = ["pdf", "stance", "title", "authors", "year"]
+
+
+class PdfConfirmForm(PaperDetailsForm):
+    title = forms.CharField(
+        max_length=400, help_text="As the PDF prints it, or the editor’s (then marked as supplied)."
+    )

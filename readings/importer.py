@@ -31,6 +31,15 @@ REPAIR_DESCRIPTIONS = {
         "citation marker garbled by OCR restored as a numbered marker",
         "citation markers garbled by OCR restored as numbered markers",
     ),
+    # From a PDF's words and their positions (readings.ingest.pdf).
+    "running_headers_removed": ("running header or footer left out", "running headers and footers left out"),
+    "page_numbers_removed": ("page number left out", "page numbers left out"),
+    "footnote_markers_bracketed": (
+        "raised footnote marker written in square brackets",
+        "raised footnote markers written in square brackets",
+    ),
+    "ligatures_replaced": ("ligature written as its letters", "ligatures written as their letters"),
+    "footnotes_gathered": ("footnote gathered under [Notes]", "footnotes gathered under [Notes]"),
 }
 
 

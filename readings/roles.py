@@ -24,7 +24,7 @@ ROLES = {
         "theme": ["add", "change", "delete", "view"],
         "contrast": ["add", "change", "delete", "view"],
         "contrastpassage": ["add", "change", "delete", "view"],
-        "paper": ["view"],
+        "paper": ["add", "view"],  # a reading from its PDF (readings.views.pdf_import)
         "section": ["view"],
         "passage": ["view"],
         "editorialnote": ["view"],

@@ -184,6 +184,17 @@ LOGOUT_REDIRECT_URL = "readings:home"
 # Anonymous visitors may read published themes and papers unless this is set.
 READING_ROOM_REQUIRE_LOGIN = env_bool("READING_ROOM_REQUIRE_LOGIN", False)
 
+# Adding a reading from its PDF (readings.pdf_import). An upload larger than this is refused; the
+# PDF is read in a subprocess stopped after READING_ROOM_PDF_SECONDS or at a page count over the
+# limit; the file waits under READING_ROOM_UPLOAD_DIR (outside the static root) with a random name,
+# and only until it has been read. READING_ROOM_PDF_BACKGROUND off reads it within the request
+# (the tests, which roll back each test's transaction, where a thread could not see the upload).
+READING_ROOM_PDF_MAX_BYTES = int(os.environ.get("READING_ROOM_PDF_MAX_BYTES", 30 * 1024 * 1024))
+READING_ROOM_PDF_MAX_PAGES = int(os.environ.get("READING_ROOM_PDF_MAX_PAGES", 1000))
+READING_ROOM_PDF_SECONDS = float(os.environ.get("READING_ROOM_PDF_SECONDS", 300))
+READING_ROOM_UPLOAD_DIR = Path(os.environ.get("READING_ROOM_UPLOAD_DIR", BASE_DIR / "var" / "uploads"))
+READING_ROOM_PDF_BACKGROUND = env_bool("READING_ROOM_PDF_BACKGROUND", True)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -335,3 +335,24 @@ def make_note(author, passage, body="A note.", *, seminar=None, parent=None, tag
 def note(db):
     """make_note: an annotation or reply, with tags, as the views save one."""
     return make_note
+
+
+@pytest.fixture(scope="session")
+def paper_pdf():
+    """A paper printed to PDF by headless Chromium (tests/pdfs.py), once per session.
+
+    Without Chromium or Playwright the tests that need it skip; with CI=true they fail instead,
+    as the browser suite does.
+    """
+    import importlib.util
+    import os
+    from pathlib import Path
+
+    from tests import pdfs
+
+    if not Path("/usr/bin/chromium").exists() or importlib.util.find_spec("playwright") is None:
+        reason = "printing a PDF needs /usr/bin/chromium and the playwright package"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}. CI=true: these tests must run, not skip.", pytrace=False)
+        pytest.skip(reason)
+    return pdfs.build_paper_pdf()

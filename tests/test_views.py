@@ -10,7 +10,18 @@ from django.utils import timezone
 
 from readings import api_urls
 from readings import urls as readings_urls
-from readings.models import Annotation, Assignment, Contrast, Membership, Paper, Section, Seminar, Stance, Theme
+from readings.models import (
+    Annotation,
+    Assignment,
+    Contrast,
+    Membership,
+    Paper,
+    PdfImport,
+    Section,
+    Seminar,
+    Stance,
+    Theme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +151,8 @@ def every_page(client, contrast, official_passage, student):
     )
     client.force_login(student)
     passage = official_passage.get_absolute_url()
+    # The instructor's PDF import, read and waiting for confirmation.
+    pdf_import = PdfImport.objects.create(user=student, file_name="x.pdf", status="ready", parsed=PARSED_PDF)
     return [
         "/",
         "/papers/",
@@ -187,7 +200,28 @@ def every_page(client, contrast, official_passage, student):
         "/seminars/taught/settings/",
         "/seminars/taught/members/",
         f"/seminars/join/{taught.join_code}/",
+        "/import/",
+        f"/import/{pdf_import.token}/",
     ]
+
+
+PARSED_PDF = {
+    "title": "A PDF",
+    "authors": "",
+    "sections": [
+        {
+            "title": "Body",
+            "number": "",
+            "level": 1,
+            "lang": "",
+            "passages": [{"kind": "body", "text": "A passage about soft power.", "lang": "", "figure_text": ""}],
+        }
+    ],
+    "interventions": [],
+    "repairs": {},
+    "warnings": [],
+    "removed": [],
+}
 
 
 # Answers POST only: it has no page to fetch.
@@ -201,6 +235,8 @@ POST_ONLY = {
     "member-role",
     "member-remove",
     "member-invite",
+    "pdf-import-confirm",
+    "pdf-import-discard",
 }
 # Not pages: they do their work and redirect (tests/test_notifications.py; the favicon below). Sign-up is
 # a page for visitors without an account, and sends a signed-in reader on (tests/test_signup.py).

@@ -8,6 +8,8 @@ from .citations import repair_citation_markers
 from .glyphs import has_glyph_damage, repair_glyph_ids
 from .markdown_source import parse_markdown_paper
 from .ocr import repair_ocr_slips
+from .pdf import Limits
+from .pdf_worker import read_pdf_limited
 from .plaintext import parse_plain_text
 from .types import BODY, PASSAGE_MAX_LENGTH, IngestError, ParsedPaper
 
@@ -60,12 +62,32 @@ def parse_source(raw: bytes, fmt: str = "auto") -> ParsedPaper:
     paper.repairs = {**repairs, **paper.repairs}
     # Before the repairs below, which read every paragraph.
     check_passage_lengths(paper)
+    return repair_markers(paper)
 
+
+def parse_pdf_source(raw: bytes, limits: Limits | None = None, progress=None) -> ParsedPaper:
+    """Read a PDF (in a time- and memory-limited subprocess), then repair it as a text is repaired."""
+    paper = read_pdf_limited(raw, limits, progress)
+    passages = list(paper.passages())
+    joined = "\n".join(p.text for p in passages)
+    if has_glyph_damage(joined):
+        repair = repair_glyph_ids(joined)
+        for passage, text in zip(passages, repair.text.split("\n"), strict=True):
+            passage.text = text
+        paper.repairs["glyph_ids_decoded"] = repair.replaced
+    check_passage_lengths(paper)
+    # Not the citation-debris repair: it undoes what plain-text extraction does to raised
+    # markers, which the PDF reader finds by their size and position instead; on a clean PDF
+    # it would take a texinfo "[Function]" label for a garbled marker.
+    return repair_markers(paper, citations=False)
+
+
+def repair_markers(paper: ParsedPaper, citations: bool = True) -> ParsedPaper:
     # Marker and OCR repairs work on the body paragraphs in reading order, because
     # citation numbers run through the whole paper.
     passages = [p for p in paper.passages() if p.kind == BODY]
     texts = [p.text for p in passages]
-    texts, citation_fixes = repair_citation_markers(texts)
+    texts, citation_fixes = repair_citation_markers(texts) if citations else (texts, [])
     texts, ocr_fixes = repair_ocr_slips(texts)
     for passage, text in zip(passages, texts, strict=False):
         passage.text = text

@@ -63,6 +63,10 @@ class ParsedPaper:
     sections: list[ParsedSection] = field(default_factory=list)
     interventions: list[Intervention] = field(default_factory=list)
     repairs: dict[str, int] = field(default_factory=dict)  # mechanical repair kind -> count
+    # What an editor should look at before the paper goes live ("page 3 has no text"), and the
+    # page furniture (running headers, footers) left out: shown in the import preview.
+    warnings: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
     def passages(self):
         for section in self.sections:

@@ -39,6 +39,7 @@ from .curation import (
     ThemeQuerySet,
     validate_sides,
 )
+from .imports import PdfImport
 from .notifications import Notification, NotificationQuerySet
 from .rendered import (
     ANNOTATION_MAX_LENGTH,
@@ -87,6 +88,7 @@ __all__ = [
     "PassageManager",
     "PassageQuerySet",
     "PasswordResetRequest",
+    "PdfImport",
     "ReaderSettings",
     "RenderedMarkdown",
     "Role",

@@ -22,6 +22,7 @@ from .notifications import (
     reader_settings,
 )
 from .participation import participation_csv, participation_table
+from .pdf_import import pdf_import, pdf_import_confirm, pdf_import_discard, pdf_upload
 from .reading import (
     CONTEXT_SIZE,
     HOME_PAPERS,
@@ -97,6 +98,10 @@ __all__ = [
     "passage_counterpoints",
     "passage_detail",
     "passage_in_context",
+    "pdf_import",
+    "pdf_import_confirm",
+    "pdf_import_discard",
+    "pdf_upload",
     "reader_settings",
     "render_page",
     "render_passage",
