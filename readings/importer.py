@@ -23,6 +23,10 @@ REPAIR_DESCRIPTIONS = {
         "characters of PDF glyph-ID damage decoded (each character was a font glyph number read as a letter)",
     ),
     "line_wraps_joined": ("hard line wrap joined into a paragraph", "hard line wraps joined into paragraphs"),
+    "spaced_line_wraps_joined": (
+        "line wrap of a double-spaced extraction (a blank line after every printed line) joined into a paragraph",
+        "line wraps of a double-spaced extraction (a blank line after every printed line) joined into paragraphs",
+    ),
     "page_break_joins": ("paragraph cut by a page break rejoined", "paragraphs cut by page breaks rejoined"),
     "hyphenation_joined": ("word hyphenated at a line end rejoined", "words hyphenated at line ends rejoined"),
     "heading_rejoined": ("heading wrapped over two lines rejoined", "headings wrapped over two lines rejoined"),
