@@ -448,6 +448,7 @@ def build_sections(elements: list[Element], repairs: Counter, interventions: lis
                     original="",
                     replacement=SUPPLIED_OPENING,
                     reason="The opening section has no heading in the source; the heading in square brackets is the editor’s.",
+                    on_section=True,
                 )
             )
         if element.kind == "caption":

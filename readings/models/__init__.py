@@ -36,6 +36,7 @@ from .curation import (
     validate_sides,
 )
 from .notifications import Notification, NotificationQuerySet
+from .redirects import PassageRedirect
 from .rendered import (
     ANNOTATION_MAX_LENGTH,
     COMMENTARY_MAX_LENGTH,
@@ -79,6 +80,7 @@ __all__ = [
     "Passage",
     "PassageManager",
     "PassageQuerySet",
+    "PassageRedirect",
     "PasswordResetRequest",
     "ReaderSettings",
     "RenderedMarkdown",
