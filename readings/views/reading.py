@@ -24,6 +24,7 @@ from ..models import (
     Stance,
     Theme,
 )
+from .moved import follow_moved_passage, follow_moved_section, held_before_by_another, renumbered
 from .render import render_page
 
 CONTEXT_SIZE = 2  # passages shown on each side when a passage is expanded in place
@@ -101,7 +102,10 @@ def paper_detail(request, slug):
 
 def get_passage(slug, section_key, ordinal):
     return get_object_or_404(
-        Passage.objects.select_related("paper", "section"), paper__slug=slug, section__key=section_key, ordinal=ordinal
+        Passage.objects.select_related("paper", "section").annotate(renumbered_here=held_before_by_another()),
+        paper__slug=slug,
+        section__key=section_key,
+        ordinal=ordinal,
     )
 
 
@@ -117,6 +121,7 @@ def passage_context(request, passage, **extra):
         "before": before,
         "after": after,
         "notes": passage.editorial_notes.order_by("ordinal"),
+        "renumbered": renumbered(passage),
         "themes": Theme.objects.published().filter(contrasts__passages=passage).distinct(),
         "citation": passage.citation(request.build_absolute_uri(passage.get_absolute_url())),
         **annotation_context(request, passage, extra.pop("form", None)),
@@ -157,12 +162,14 @@ def render_passage(request, passage, partial, **extra):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_moved_passage
 def passage_detail(request, slug, section_key, ordinal):
     return render_passage(request, get_passage(slug, section_key, ordinal), "passage")
 
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_moved_passage
 def passage_in_context(request, slug, section_key, ordinal):
     """The passage among its neighbours: what 'Show context' opens in place on a theme page, where the
     passage itself is already shown (the panel marks its place instead of repeating it)."""
@@ -171,6 +178,7 @@ def passage_in_context(request, slug, section_key, ordinal):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_moved_section
 def section_detail(request, slug, section_key):
     section = get_object_or_404(Section.objects.select_related("paper"), paper__slug=slug, key=section_key)
     passages = list(section.passages.select_related("paper", "section").order_by("ordinal"))
@@ -294,6 +302,7 @@ def theme_map(request):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_moved_passage
 def passage_counterpoints(request, slug, section_key, ordinal):
     """Passages of the other stance that speak to the same matter, suggested from the texts alone."""
     return render_passage(request, get_passage(slug, section_key, ordinal), "counterpoints")
