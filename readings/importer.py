@@ -59,6 +59,9 @@ class Curation:
     tables: list[dict] = field(default_factory=list)
     # Paragraph ends the extraction does not show, each {"after": the words ending the paragraph, "note"}.
     paragraph_breaks: list[dict] = field(default_factory=list)
+    # Faults of the extraction an editor put right, each {"find", "replace", "note"} and optionally
+    # "field": "figure_text"; shown to readers as a correction with what the source reads.
+    corrections: list[dict] = field(default_factory=list)
 
 
 def load_curation(source_name: str, path: Path = CURATION_FILE) -> Curation | None:
@@ -82,6 +85,8 @@ def apply_curation(parsed: ParsedPaper, curation: Curation) -> list[dict]:
                 }
             )
             section.level = curation.levels[section.title]
+    for correction in curation.corrections:
+        notes.append(correct(parsed, correction))
     for paragraph_break in curation.paragraph_breaks:
         notes.append(break_paragraph(parsed, paragraph_break["after"], paragraph_break["note"]))
     for table in curation.tables:
@@ -108,6 +113,25 @@ def apply_curation(parsed: ParsedPaper, curation: Curation) -> list[dict]:
         else:
             raise IngestError(f"curation names a table caption that is not in the text: {table['caption']!r}")
     return notes
+
+
+def correct(parsed: ParsedPaper, correction: dict) -> dict:
+    """Make one curated correction in the one passage that has the words it finds; return its note."""
+    name = correction.get("field", "text")
+    if name not in {"text", "figure_text"}:
+        raise IngestError(f"a curated correction names a field passages do not have: {name!r}")
+    found = [p for p in parsed.passages() if correction["find"] in getattr(p, name)]
+    if len(found) != 1:
+        raise IngestError(f"curation corrects words that are not in the text once: {correction['find']!r}")
+    passage = found[0]
+    setattr(passage, name, getattr(passage, name).replace(correction["find"], correction["replace"]).strip())
+    return {
+        "kind": EditorialNote.Kind.CORRECTION,
+        "note": correction["note"],
+        "passage": passage,
+        "original": correction["find"],
+        "replacement": correction["replace"],
+    }
 
 
 def break_paragraph(parsed: ParsedPaper, after: str, note: str) -> dict:

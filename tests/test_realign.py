@@ -200,3 +200,24 @@ def test_reimport_of_a_split_paragraph_keeps_annotations_on_their_words(tmp_path
     )
     assert on_last.passage_id == last.pk and last.text[on_last.start : on_last.end] == "leaves for later work"
     assert PassageRedirect.objects.get(passage=last).ordinal == 2
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        (
+            "Opening up a New Mode of Socialist Development with Chinese Characteristics",
+            "opening-up-a-new-mode-of-socialist-development-with-chinese",
+        ),
+        (
+            "The Theory of Peaceful Diplomacy has been Recognized by the World.",
+            "the-theory-of-peaceful-diplomacy-has-been-recognized",
+        ),
+        ("A Short Title", "a-short-title"),
+        ("W" * 70, "w" * 60),
+    ],
+)
+def test_section_keys_from_long_titles_are_cut_at_a_word_without_a_dangling_small_word(title, key):
+    from readings.importer import title_key
+
+    assert title_key(title) == key

@@ -26,6 +26,7 @@ from ..models import (
 )
 from .moved import follow_moved_passage, follow_moved_section, held_before_by_another, renumbered
 from .render import render_page
+from .structure import mark_list_runs
 
 CONTEXT_SIZE = 2  # passages shown on each side when a passage is expanded in place
 
@@ -86,7 +87,14 @@ def paper_detail(request, slug):
             Prefetch("editorial_notes", queryset=EditorialNote.objects.order_by("ordinal"), to_attr="notes"),
         )
     )
-    sections = list(paper.sections.order_by("ordinal").prefetch_related(Prefetch("passages", queryset=passages)))
+    sections = list(
+        paper.sections.order_by("ordinal").prefetch_related(
+            Prefetch("passages", queryset=passages),
+            Prefetch("editorial_notes", queryset=EditorialNote.objects.order_by("ordinal"), to_attr="notes"),
+        )
+    )
+    for section in sections:
+        mark_list_runs(section.passages.all())
     shown = [passage for section in sections for passage in section.passages.all()]
     for passage in shown:
         passage.paper = paper  # the notes count links to each passage: no query per passage for its paper
@@ -95,7 +103,7 @@ def paper_detail(request, slug):
         "hide_others": hide_others,
         "paper": paper,
         "sections": sections,
-        "paper_notes": paper.editorial_notes.filter(passage__isnull=True).order_by("ordinal"),
+        "paper_notes": paper.editorial_notes.filter(passage__isnull=True, section__isnull=True).order_by("ordinal"),
     }
     return TemplateResponse(request, "readings/paper_detail.html", context)
 
@@ -181,9 +189,10 @@ def passage_in_context(request, slug, section_key, ordinal):
 @follow_moved_section
 def section_detail(request, slug, section_key):
     section = get_object_or_404(Section.objects.select_related("paper"), paper__slug=slug, key=section_key)
-    passages = list(section.passages.select_related("paper", "section").order_by("ordinal"))
+    passages = mark_list_runs(section.passages.select_related("paper", "section").order_by("ordinal"))
     highlight_passages(request.user, passages, Q(passage__section=section))
-    context = {"section": section, "paper": section.paper, "passages": passages}
+    notes = section.editorial_notes.order_by("ordinal")
+    context = {"section": section, "paper": section.paper, "passages": passages, "section_notes": notes}
     return render_page(request, "readings/section_detail.html", "section", context)
 
 
