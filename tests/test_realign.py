@@ -221,3 +221,10 @@ def test_section_keys_from_long_titles_are_cut_at_a_word_without_a_dangling_smal
     from readings.importer import title_key
 
     assert title_key(title) == key
+
+
+def test_the_api_answers_an_old_passage_key_with_a_redirect_too(client, renamed):
+    response = client.get("/api/passages/critical/body/2/")
+    assert (response.status_code, response["Location"]) == (301, "/api/passages/critical/renamed/2/")
+    assert client.get(response["Location"]).json()["key"] == "critical/renamed/2"
+    assert client.get("/api/passages/critical/body/9/").status_code == 404

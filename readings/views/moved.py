@@ -27,19 +27,29 @@ def follow_moved_passage(view):
     @wraps(view)
     def wrapper(request, slug, section_key, ordinal, *args, **kwargs):
         try:
-            return view(request, slug, section_key, ordinal, *args, **kwargs)
+            response = view(request, slug, section_key, ordinal, *args, **kwargs)
         except Http404:
-            moved = (
-                PassageRedirect.objects.filter(paper__slug=slug, section_key=section_key, ordinal=ordinal)
-                .select_related("passage__paper", "passage__section")
-                .first()
-            )
-            still_there = Passage.objects.filter(paper__slug=slug, section__key=section_key, ordinal=ordinal)
-            if moved is None or still_there.exists():
-                raise
+            if moved := moved_passage(slug, section_key, ordinal):
+                return moved_to(request, request.resolver_match.view_name, moved.passage.url_args)
+            raise
+        # The JSON API answers a missing passage with its own 404 rather than raising.
+        if response.status_code == 404 and (moved := moved_passage(slug, section_key, ordinal)):
             return moved_to(request, request.resolver_match.view_name, moved.passage.url_args)
+        return response
 
     return wrapper
+
+
+def moved_passage(slug, section_key, ordinal) -> PassageRedirect | None:
+    """The redirect from this key, if no passage has the key any more."""
+    moved = (
+        PassageRedirect.objects.filter(paper__slug=slug, section_key=section_key, ordinal=ordinal)
+        .select_related("passage__paper", "passage__section")
+        .first()
+    )
+    if moved is None or Passage.objects.filter(paper__slug=slug, section__key=section_key, ordinal=ordinal).exists():
+        return None
+    return moved
 
 
 def follow_moved_section(view):
