@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from .models import Contrast, ContrastPassage, EditorialNote, Paper, Passage, Section, Stance, Theme
 from .search import RANK_WINDOW, search_passages
 from .search_syntax import QUERY_MAX_LENGTH
+from .views.moved import follow_moved_passage
 
 JSON_OPTIONS = {"ensure_ascii": False}
 
@@ -214,6 +215,7 @@ def paper(request, slug):
     return papers_in_full(request, [Paper.objects.get(slug=slug)])[0]
 
 
+@follow_moved_passage  # an old key of a passage that moved: 301 to its key now
 @api_view
 def passage(request, slug, section_key, ordinal):
     found = Passage.objects.select_related("paper", "section").get(

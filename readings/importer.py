@@ -8,12 +8,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils.text import slugify
 
 from .ingest.pipeline import check_passage_lengths
 from .ingest.types import CAPTION, TABLE, IngestError, ParsedPaper, ParsedPassage
-from .models import EditorialNote, Paper, Passage, Section, Stance
+from .models import EditorialNote, Paper, Stance
+from .models.corpus import TRAILING_SMALL_WORDS
+from .realign import NewPassage, NewSection, current_models, realign_paper
 
 CURATION_FILE = settings.BASE_DIR / "fixtures" / "curation.json"
 # What each kind of repair did, for one and for several: "1 run-in heading", "3 run-in headings".
@@ -23,6 +24,10 @@ REPAIR_DESCRIPTIONS = {
         "characters of PDF glyph-ID damage decoded (each character was a font glyph number read as a letter)",
     ),
     "line_wraps_joined": ("hard line wrap joined into a paragraph", "hard line wraps joined into paragraphs"),
+    "spaced_line_wraps_joined": (
+        "line wrap of a double-spaced extraction (a blank line after every printed line) joined into a paragraph",
+        "line wraps of a double-spaced extraction (a blank line after every printed line) joined into paragraphs",
+    ),
     "page_break_joins": ("paragraph cut by a page break rejoined", "paragraphs cut by page breaks rejoined"),
     "hyphenation_joined": ("word hyphenated at a line end rejoined", "words hyphenated at line ends rejoined"),
     "heading_rejoined": ("heading wrapped over two lines rejoined", "headings wrapped over two lines rejoined"),
@@ -61,6 +66,11 @@ class Curation:
     notes: list[dict] = field(default_factory=list)
     levels: dict[str, int] = field(default_factory=dict)
     tables: list[dict] = field(default_factory=list)
+    # Paragraph ends the extraction does not show, each {"after": the words ending the paragraph, "note"}.
+    paragraph_breaks: list[dict] = field(default_factory=list)
+    # Faults of the extraction an editor put right, each {"find", "replace", "note"} and optionally
+    # "field": "figure_text"; shown to readers as a correction with what the source reads.
+    corrections: list[dict] = field(default_factory=list)
 
 
 def load_curation(source_name: str, path: Path = CURATION_FILE) -> Curation | None:
@@ -84,6 +94,10 @@ def apply_curation(parsed: ParsedPaper, curation: Curation) -> list[dict]:
                 }
             )
             section.level = curation.levels[section.title]
+    for correction in curation.corrections:
+        notes.append(correct(parsed, correction))
+    for paragraph_break in curation.paragraph_breaks:
+        notes.append(break_paragraph(parsed, paragraph_break["after"], paragraph_break["note"]))
     for table in curation.tables:
         for section in parsed.sections:
             for i, passage in enumerate(section.passages):
@@ -110,10 +124,64 @@ def apply_curation(parsed: ParsedPaper, curation: Curation) -> list[dict]:
     return notes
 
 
+def correct(parsed: ParsedPaper, correction: dict) -> dict:
+    """Make one curated correction in the one passage that has the words it finds; return its note."""
+    name = correction.get("field", "text")
+    if name not in {"text", "figure_text"}:
+        raise IngestError(f"a curated correction names a field passages do not have: {name!r}")
+    found = [p for p in parsed.passages() if correction["find"] in getattr(p, name)]
+    if len(found) != 1:
+        raise IngestError(f"curation corrects words that are not in the text once: {correction['find']!r}")
+    passage = found[0]
+    setattr(passage, name, getattr(passage, name).replace(correction["find"], correction["replace"]).strip())
+    return {
+        "kind": EditorialNote.Kind.CORRECTION,
+        "note": correction["note"],
+        "passage": passage,
+        "original": correction["find"],
+        "replacement": correction["replace"],
+    }
+
+
+def break_paragraph(parsed: ParsedPaper, after: str, note: str) -> dict:
+    """Split the one passage in which `after` ends a sentence that another follows; the note goes on its
+    second half, where the reader sees the paragraph the editor made."""
+    found = [
+        (section, i)
+        for section in parsed.sections
+        for i, passage in enumerate(section.passages)
+        if f"{after} " in passage.text
+    ]
+    if len(found) != 1:
+        raise IngestError(f"curation names a paragraph break that is not in the text once: {after!r}")
+    section, i = found[0]
+    passage = section.passages[i]
+    head, tail = passage.text.split(f"{after} ", 1)
+    second = ParsedPassage(kind=passage.kind, text=tail.strip(), lang=passage.lang)
+    passage.text = f"{head}{after}"
+    section.passages.insert(i + 1, second)
+    return {"kind": EditorialNote.Kind.STRUCTURE, "note": note, "passage": second}
+
+
+SECTION_KEY_LENGTH = 60
+
+
+def title_key(title: str) -> str:
+    """The slug of a section's title, cut at a word to at most SECTION_KEY_LENGTH characters and
+    without a dangling small word ("…-with-chinese", not "…-with-chinese-" or "…-abr")."""
+    slug = slugify(title, allow_unicode=True)
+    if len(slug) <= SECTION_KEY_LENGTH:
+        return slug
+    words = slug[: SECTION_KEY_LENGTH + 1].split("-")[:-1] or [slug[:SECTION_KEY_LENGTH]]
+    while len(words) > 1 and words[-1] in TRAILING_SMALL_WORDS:
+        words.pop()
+    return "-".join(words)
+
+
 def section_keys(parsed: ParsedPaper) -> list[str]:
     keys, seen = [], set()
     for section in parsed.sections:
-        base = section.number.replace(".", "-") if section.number else slugify(section.title, allow_unicode=True)[:60]
+        base = section.number.replace(".", "-") if section.number else title_key(section.title)
         base = base or "section"
         key, n = base, 2
         while key in seen:
@@ -151,37 +219,26 @@ def import_parsed(parsed: ParsedPaper, curation: Curation, source_name: str = ""
     paper.save()
 
     keys = section_keys(parsed)
-    existing_sections = {s.key: s for s in paper.sections.all()}
-    # Move old ordinals out of the way so the unique (paper, ordinal) constraint holds
-    # while sections are renumbered.
-    paper.sections.update(ordinal=F("ordinal") + 1_000_000)
-    kept_passages: set[int] = set()
-    sections = []
-    for ordinal, (key, parsed_section) in enumerate(zip(keys, parsed.sections, strict=False), 1):
-        section = existing_sections.get(key) or Section(paper=paper, key=key)
-        section.number, section.title = parsed_section.number, parsed_section.title
-        section.level, section.ordinal, section.lang = parsed_section.level, ordinal, parsed_section.lang
-        section.save()
-        sections.append(section)
-        existing = {p.ordinal: p for p in section.passages.all()}
-        for position, parsed_passage in enumerate(parsed_section.passages, 1):
-            passage = existing.get(position) or Passage(section=section, ordinal=position)
-            passage.kind = parsed_passage.kind
-            passage.text = parsed_passage.text
-            passage.lang = parsed_passage.lang
-            passage.figure_text = parsed_passage.figure_text
-            passage.save()
-            parsed_passage.saved = passage  # type: ignore[attr-defined]
-            kept_passages.add(passage.pk)
-        progress(f"  {ordinal}/{len(parsed.sections)} {section.heading} ({len(parsed_section.passages)} passages)")
-
-    stale = Passage.objects.filter(paper=paper).exclude(pk__in=kept_passages)
-    used = stale.filter(contrast_passages__isnull=False) | stale.filter(annotations__isnull=False)
-    if used.exists():
-        keys_used = ", ".join(sorted({p.key for p in used.distinct().select_related("paper", "section")}))
-        raise IngestError(f"re-import would remove passages that contrasts or annotations use: {keys_used}")
-    stale.delete()
-    paper.sections.exclude(pk__in=[s.pk for s in sections]).delete()
+    # Passages are matched to the ones already there by text, not by position: a paragraph split in
+    # two must not hang a reader's annotation on the words of the next (see readings.realign).
+    new_sections = [
+        NewSection(
+            key=key,
+            title=section.title,
+            number=section.number,
+            level=section.level,
+            lang=section.lang,
+            front_matter=section.front_matter,
+            passages=[NewPassage(p.kind, p.text, p.lang, p.figure_text) for p in section.passages],
+        )
+        for key, section in zip(keys, parsed.sections, strict=True)
+    ]
+    saved = realign_paper(current_models(), paper, new_sections)
+    for parsed_passage, passage in zip(parsed.passages(), saved, strict=True):
+        parsed_passage.saved = passage  # type: ignore[attr-defined]
+    for ordinal, parsed_section in enumerate(parsed.sections, 1):
+        heading = f"{parsed_section.number} {parsed_section.title}".strip()
+        progress(f"  {ordinal}/{len(parsed.sections)} {heading} ({len(parsed_section.passages)} passages)")
 
     write_notes(paper, parsed, targets, curation, curated_notes)
     return paper
@@ -220,11 +277,23 @@ def write_notes(paper: Paper, parsed: ParsedPaper, passages: list, curation: Cur
         notes.append(
             EditorialNote(
                 paper=paper,
-                passage=target,
+                passage=None if fix.on_section else target,
+                section=target.section if fix.on_section and target else None,
                 kind=fix.kind,
                 original=fix.original,
                 replacement=fix.replacement,
                 note=fix.reason,
+            )
+        )
+    for section in paper.sections.exclude(front_matter=""):
+        notes.append(
+            EditorialNote(
+                paper=paper,
+                section=section,
+                kind=EditorialNote.Kind.STRUCTURE,
+                note="The source prints this title, its authors and their affiliation again before this "
+                "abstract, in its language: they are shown here as the abstract’s front matter, not as its "
+                "paragraphs.",
             )
         )
     for note in curated_notes:

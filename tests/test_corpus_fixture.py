@@ -12,7 +12,7 @@ from readings.models import Paper, Passage, Theme
 pytestmark = pytest.mark.django_db
 
 ZYZZYVA = "A zyzzyva, then another zyzzyva: a weevil named in no paper on cultural soft power or security."
-SHIPPED = {"papers": 5, "passages": 183, "themes": 10}
+SHIPPED = {"papers": 5, "passages": 180, "themes": 10}
 
 
 def counts():

@@ -387,15 +387,15 @@ def test_admin_add_page_explains_when_suggestions_appear(client, admin_user_):
 READER_PAIRS = [
     ("cultural-power-strategy/3-1/2", "assyl-dauyen-2025/literature-review/1"),  # Nye's definition
     (
-        "promoting-cultural-soft-power/the-theory-of-peaceful-diplomacy-has-been-recognized-by-the-/1",
+        "promoting-cultural-soft-power/the-theory-of-peaceful-diplomacy-has-been-recognized/1",
         "assyl-dauyen-2025/results/2",
     ),  # peaceful diplomacy / "peaceful rise" and the China threat
     (
-        "promoting-cultural-soft-power/to-strengthen-the-reform-of-the-political-system-of-the-soci/2",
+        "promoting-cultural-soft-power/to-strengthen-the-reform-of-the-political-system/2",
         "edney-2015/soft-power-and-cultural-security/2",
     ),  # "oppose bourgeois liberalization" / democracy as a threat
     (
-        "promoting-cultural-soft-power/to-strengthen-the-reform-of-the-political-system-of-the-soci/3",
+        "promoting-cultural-soft-power/to-strengthen-the-reform-of-the-political-system/3",
         "edney-2015/conclusion/2",
     ),  # no Western political model / the ideological outsider
     (
@@ -411,14 +411,14 @@ READER_PAIRS = [
         "edney-2015/soft-power-and-cultural-security/9",
     ),  # inculcating ideology / propaganda campaigns
     (
-        "promoting-cultural-soft-power/to-strengthen-independent-innovation-and-to-increase-the-vit/3",
-        "edney-2015/cultural-security-in-china/6",
+        "promoting-cultural-soft-power/to-strengthen-independent-innovation-and-to-increase/3",
+        "edney-2015/cultural-security-in-china/7",
     ),  # cultural trade deficit / failing to transmit cultural products
     ("cultural-power-strategy/abstract/1", "edney-2015/introduction/1"),  # the Party's programme and the China Dream
     ("cultural-soft-power-international-communication/abstract/1", "edney-2015/abstract/1"),  # national cohesion
 ]
 
-CHANCE_AT_FIVE = 5 / 83  # five picks among the 83 critical passages that can be suggested
+CHANCE_AT_FIVE = 5 / 86  # five picks among the 86 critical passages that can be suggested
 
 
 def hit_rate(pairs):
@@ -441,11 +441,14 @@ def test_evaluate_reports_recall_over_the_curated_contrasts(corpus, capsys):
     # 59 pairs at five and 0.55 at ten: the cheap ideas tried (BM25, heavier phrases, headings,
     # neighbours, best sentence, hubness correction) moved these by one to three pairs either way,
     # within noise, so none was kept. With the revised themes there are 58 pairs; the hand-written
-    # Porter stemmer found 17 and 28 of them (critical -> official 15 and 25).
+    # Porter stemmer found 17 and 28 of them (critical -> official 15 and 25). Splitting Edney's three
+    # run-together paragraphs (issue 14) gave one contrast a second critical passage (51 pairs) and
+    # moved the official side's figure at ten from 29 to 27 and the critical side's at five from 14 to 15:
+    # shorter paragraphs share fewer words.
     assert (official_side["query_side"], official_side["pairs"]) == ("official", 58)
-    assert (official_side["found_at_5"], official_side["found_at_10"]) == (18, 29)
-    assert (critical_side["query_side"], critical_side["pairs"]) == ("critical", 50)
-    assert (critical_side["found_at_5"], critical_side["found_at_10"]) == (14, 25)
+    assert (official_side["found_at_5"], official_side["found_at_10"]) == (18, 27)
+    assert (critical_side["query_side"], critical_side["pairs"]) == ("critical", 51)
+    assert (critical_side["found_at_5"], critical_side["found_at_10"]) == (15, 25)
     assert official_side["found_at_5"] / 58 >= 5 * CHANCE_AT_FIVE
 
 

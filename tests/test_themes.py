@@ -67,11 +67,11 @@ def sides(theme_order, contrast_order):
 REVISED = {
     (1, 3): ("critical", ["assyl-dauyen-2025/discussion/9"]),
     (1, 5): ("critical", ["edney-2015/introduction/2"]),
-    (6, 3): ("critical", ["edney-2015/cultural-security-in-china/6"]),
+    (6, 3): ("critical", ["edney-2015/cultural-security-in-china/7"]),
     (6, 4): ("official", ["cultural-power-strategy/1/1"]),
     (7, 5): (
         "official",
-        ["promoting-cultural-soft-power/the-theory-of-peaceful-diplomacy-has-been-recognized-by-the-/1"],
+        ["promoting-cultural-soft-power/the-theory-of-peaceful-diplomacy-has-been-recognized/1"],
     ),
     (8, 4): ("official", ["cultural-soft-power-international-communication/4-2/1"]),
     (10, 3): ("official", ["cultural-power-strategy/5-1/1"]),

@@ -726,9 +726,10 @@ def parse_markdown_paper(text: str) -> ParsedPaper:
             if first_block:
                 take_authors()
             else:
-                builder.add(BODY, front_title)
-                for block in front_lines:
-                    builder.add(BODY, _block_text(block, authors=True))
+                # The title, authors and affiliation printed again in this abstract's language are
+                # front matter, shown with the abstract: not paragraphs of it.
+                lines = [front_title, *(_block_text(block, authors=True) for block in front_lines)]
+                section.front_matter = "\n".join(line for line in lines if line)
                 front_lines = []
             front_title = ""
             first_block = False

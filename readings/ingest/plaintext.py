@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .linewidth import column_width, next_word_would_fit
 from .types import (
     BODY,
     CAPTION,
@@ -204,11 +205,15 @@ def group_elements(lines: list[Line], width: int, vocabulary: Counter, repairs: 
     previous: Line | None = None  # the last text line seen
     heading_open: Element | None = None  # a heading that may wrap onto the next line
     text_lines = [line for line in lines if line.text]
+    # Only a double-spaced extraction needs the printed width: elsewhere blank lines mark paragraphs.
+    column = column_width([line.text for line in text_lines]) if spaced else 0
 
     for index, line in enumerate(text_lines):
         following = text_lines[index + 1] if index + 1 < len(text_lines) else None
         new_block = previous is None or line.block != previous.block
-        paragraph_ended = current is None or current_paragraph_ended(current, previous, line, width, spaced, new_block)
+        paragraph_ended = current is None or current_paragraph_ended(
+            current, previous, line, width, spaced, new_block, column
+        )
 
         # A long heading wrapped onto a second, title-like line in the same block.
         if (
@@ -259,8 +264,11 @@ def group_elements(lines: list[Line], width: int, vocabulary: Counter, repairs: 
             elements.append(current)
         else:
             join_line(current, line.text, vocabulary, repairs)
-            if new_block or line.page_start:
+            # In a double-spaced extraction every line is its own block: only a page start is a page break.
+            if line.page_start or (new_block and not spaced):
                 repairs["page_break_joins"] += 1
+            elif spaced:
+                repairs["spaced_line_wraps_joined"] += 1
             else:
                 repairs["line_wraps_joined"] += 1
         previous = line
@@ -268,9 +276,13 @@ def group_elements(lines: list[Line], width: int, vocabulary: Counter, repairs: 
 
 
 def current_paragraph_ended(
-    current: Element, previous: Line | None, line: Line, width: int, spaced: bool, new_block: bool
+    current: Element, previous: Line | None, line: Line, width: int, spaced: bool, new_block: bool, column: int = 0
 ) -> bool:
-    """Decide whether `line` starts a new paragraph or continues the one being built."""
+    """Decide whether `line` starts a new paragraph or continues the one being built.
+
+    `column` is the printed column's width (linewidth.column_width) where blank lines cannot tell
+    paragraphs apart (a double-spaced extraction), else 0.
+    """
     if previous is None:
         return True
     last = current.lines[-1]
@@ -279,6 +291,9 @@ def current_paragraph_ended(
         return False  # a sentence cut by a line, page or column break
     short = len(previous.text) < 0.75 * width
     if (short or previous.gap_after) and ends_sentence(last):
+        return True
+    if column and ends_sentence(last) and next_word_would_fit(previous.text, line.text, column):
+        # A line broken before the column was full: the paragraph's last line.
         return True
     if new_block and not spaced and len(previous.text) < 0.6 * width and not ends_with_small_word(last):
         # Loose short lines (a flattened figure or table) are separate pieces, not one sentence.
@@ -433,6 +448,7 @@ def build_sections(elements: list[Element], repairs: Counter, interventions: lis
                     original="",
                     replacement=SUPPLIED_OPENING,
                     reason="The opening section has no heading in the source; the heading in square brackets is the editor’s.",
+                    on_section=True,
                 )
             )
         if element.kind == "caption":

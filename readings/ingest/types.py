@@ -37,6 +37,7 @@ class Intervention:
     original: str
     replacement: str
     reason: str
+    on_section: bool = False  # about the heading of the paragraph's section, shown under it
 
 
 @dataclass
@@ -54,6 +55,7 @@ class ParsedSection:
     level: int = 1
     lang: str = ""
     passages: list[ParsedPassage] = field(default_factory=list)
+    front_matter: str = ""  # lines printed with the section that are not its text, one a line
 
 
 @dataclass

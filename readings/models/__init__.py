@@ -41,6 +41,7 @@ from .curation import (
 )
 from .imports import PdfImport
 from .notifications import Notification, NotificationQuerySet
+from .redirects import PassageRedirect
 from .rendered import (
     ANNOTATION_MAX_LENGTH,
     COMMENTARY_MAX_LENGTH,
@@ -87,6 +88,7 @@ __all__ = [
     "Passage",
     "PassageManager",
     "PassageQuerySet",
+    "PassageRedirect",
     "PasswordResetRequest",
     "PdfImport",
     "ReaderSettings",

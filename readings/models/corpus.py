@@ -113,6 +113,11 @@ class Section(models.Model):
     level = models.PositiveSmallIntegerField(default=1)
     ordinal = models.PositiveIntegerField()
     lang = models.CharField(max_length=16, blank=True, help_text="Only when it differs from the paper's language.")
+    front_matter = models.TextField(
+        blank=True,
+        help_text="Lines printed with the section that are not its text (a title, authors and affiliation "
+        "repeated in another language), one a line; shown above it, not passages.",
+    )
 
     objects = SectionManager()
 
@@ -282,6 +287,10 @@ class EditorialNote(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="editorial_notes")
     passage = models.ForeignKey(
         Passage, on_delete=models.CASCADE, null=True, blank=True, related_name="editorial_notes"
+    )
+    # A note on a section's heading or front matter, shown under the heading rather than after a passage.
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, null=True, blank=True, related_name="editorial_notes"
     )
     kind = models.CharField(max_length=20, choices=NoteKind.choices)
     original = models.TextField(blank=True, help_text="What the source has.")

@@ -18,12 +18,14 @@ from ..models import (
     ReaderSettings,
 )
 from ..notifications import notify_about
+from .moved import follow_moved_passage
 from .reading import annotation_context, get_passage, render_passage
 from .render import render_page
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
+@follow_moved_passage
 def passage_annotations(request, slug, section_key, ordinal):
     """Read a passage's annotations; annotate it (or a quoted span of it) by POST."""
     passage = get_passage(slug, section_key, ordinal)

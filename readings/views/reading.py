@@ -24,7 +24,9 @@ from ..models import (
     Stance,
     Theme,
 )
+from .moved import follow_moved_passage, follow_moved_section, held_before_by_another, renumbered
 from .render import render_page
+from .structure import mark_list_runs
 
 CONTEXT_SIZE = 2  # passages shown on each side when a passage is expanded in place
 
@@ -84,7 +86,14 @@ def paper_detail(request, slug):
             Prefetch("editorial_notes", queryset=EditorialNote.objects.order_by("ordinal"), to_attr="notes"),
         )
     )
-    sections = list(paper.sections.order_by("ordinal").prefetch_related(Prefetch("passages", queryset=passages)))
+    sections = list(
+        paper.sections.order_by("ordinal").prefetch_related(
+            Prefetch("passages", queryset=passages),
+            Prefetch("editorial_notes", queryset=EditorialNote.objects.order_by("ordinal"), to_attr="notes"),
+        )
+    )
+    for section in sections:
+        mark_list_runs(section.passages.all())
     shown = [passage for section in sections for passage in section.passages.all()]
     for passage in shown:
         passage.paper = paper  # the notes count links to each passage: no query per passage for its paper
@@ -93,14 +102,17 @@ def paper_detail(request, slug):
         "hide_others": hide_others,
         "paper": paper,
         "sections": sections,
-        "paper_notes": paper.editorial_notes.filter(passage__isnull=True).order_by("ordinal"),
+        "paper_notes": paper.editorial_notes.filter(passage__isnull=True, section__isnull=True).order_by("ordinal"),
     }
     return TemplateResponse(request, "readings/paper_detail.html", context)
 
 
 def get_passage(slug, section_key, ordinal):
     return get_object_or_404(
-        Passage.objects.select_related("paper", "section"), paper__slug=slug, section__key=section_key, ordinal=ordinal
+        Passage.objects.select_related("paper", "section").annotate(renumbered_here=held_before_by_another()),
+        paper__slug=slug,
+        section__key=section_key,
+        ordinal=ordinal,
     )
 
 
@@ -116,6 +128,7 @@ def passage_context(request, passage, **extra):
         "before": before,
         "after": after,
         "notes": passage.editorial_notes.order_by("ordinal"),
+        "renumbered": renumbered(passage),
         "themes": Theme.objects.readable_by(request.user)
         .filter(
             pk__in=ContrastPassage.objects.readable_by(request.user).filter(passage=passage).values("contrast__theme")
@@ -160,12 +173,14 @@ def render_passage(request, passage, partial, **extra):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_moved_passage
 def passage_detail(request, slug, section_key, ordinal):
     return render_passage(request, get_passage(slug, section_key, ordinal), "passage")
 
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_moved_passage
 def passage_in_context(request, slug, section_key, ordinal):
     """The passage among its neighbours: what 'Show context' opens in place on a theme page, where the
     passage itself is already shown (the panel marks its place instead of repeating it)."""
@@ -174,11 +189,13 @@ def passage_in_context(request, slug, section_key, ordinal):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_moved_section
 def section_detail(request, slug, section_key):
     section = get_object_or_404(Section.objects.select_related("paper"), paper__slug=slug, key=section_key)
-    passages = list(section.passages.select_related("paper", "section").order_by("ordinal"))
+    passages = mark_list_runs(section.passages.select_related("paper", "section").order_by("ordinal"))
     highlight_passages(request.user, passages, Q(passage__section=section))
-    context = {"section": section, "paper": section.paper, "passages": passages}
+    notes = section.editorial_notes.order_by("ordinal")
+    context = {"section": section, "paper": section.paper, "passages": passages, "section_notes": notes}
     return render_page(request, "readings/section_detail.html", "section", context)
 
 
@@ -297,6 +314,7 @@ def theme_map(request):
 
 @require_safe
 @vary_on_headers("HX-Request")
+@follow_moved_passage
 def passage_counterpoints(request, slug, section_key, ordinal):
     """Passages of the other stance that speak to the same matter, suggested from the texts alone."""
     return render_passage(request, get_passage(slug, section_key, ordinal), "counterpoints")
