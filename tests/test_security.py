@@ -118,3 +118,11 @@ def test_make_run_serves_production_settings_over_local_http():
         timeout=120,
     )
     assert result.stdout.split() == ["False", "False", "False", "False"], result.stderr
+
+
+def test_htmx_injects_no_inline_styles_and_the_stylesheet_styles_its_indicators(client):
+    # An inline <style> from htmx would break the policy (style-src 'self') after every swap.
+    html = client.get("/").content.decode()
+    assert '"includeIndicatorStyles": false' in html
+    stylesheet = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    assert ".htmx-request .htmx-indicator" in stylesheet
