@@ -2,11 +2,18 @@
 
 from django import template
 
+from readings.analysis import store
 from readings.counterpoints import counterpoints_for
 
 register = template.Library()
 
 COUNTERPOINTS_SHOWN = 5
+
+
+@register.simple_tag(takes_context=True)
+def counterpoints_index_status(context):
+    """Whether the suggestions just listed come from the current texts (store.FRESH) or are being refreshed."""
+    return store.note_served(context.get("request"), "counterpoints")
 
 
 @register.simple_tag
