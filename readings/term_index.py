@@ -30,9 +30,15 @@ class TermIndex:
     tokens: dict  # stance -> number of running words, n^i
     scores: dict[str, terms.TermScore] = field(repr=False)
     alpha0: float = terms.DEFAULT_ALPHA0
+    # A worker answers every request from one index until the texts change, and ranking every
+    # term is most of a /terms/ page: each (side, count) is ranked once per index.
+    _top: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def top(self, side: str, count: int) -> list[terms.TermScore]:
-        return terms.top_terms(self.scores.values(), side, count)
+        key = (side, count)
+        if key not in self._top:
+            self._top[key] = terms.top_terms(self.scores.values(), side, count)
+        return self._top[key]
 
     def kwic(self, words, stance: str, width: int = 60) -> list[terms.KwicLine]:
         return terms.kwic(words, ((s, s.text) for s in self.sources if s.stance == stance), width)
