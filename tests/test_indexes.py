@@ -126,11 +126,14 @@ def test_build_indexes_stores_both_for_the_current_version_and_keeps_them(two_si
     assert {row.pk for row in StoredIndex.objects.all()} == {row.pk for row in stored.values()}
 
 
-def test_a_newer_build_drops_the_older_indexes(two_sides):
+def test_a_newer_build_drops_the_older_indexes_and_other_releases(two_sides):
     build_indexes()
+    StoredIndex.objects.filter(kind="terms").update(code="built-by-an-older-release")
     TextVersion.bump()
     build_indexes()
-    assert set(StoredIndex.objects.values_list("version", flat=True)) == {TextVersion.current()}
+    assert set(StoredIndex.objects.values_list("version", "code")) == {
+        (TextVersion.current(), store.code_fingerprint())
+    }
 
 
 def test_a_new_worker_loads_the_stored_index_without_building(two_sides, django_assert_num_queries):

@@ -127,10 +127,12 @@ def store(kind: str, version: int, index, seconds: float) -> int:
 
 
 def prune(version: int) -> None:
-    """Drop what no worker should load any more: every index older than the one just stored."""
+    """Drop what no worker should load any more: older indexes, and those another release's code built."""
+    from django.db.models import Q
+
     from readings.models import StoredIndex
 
-    StoredIndex.objects.filter(version__lt=version).delete()
+    StoredIndex.objects.filter(Q(version__lt=version) | ~Q(code=code_fingerprint())).delete()
 
 
 def _lock_path(settings_dict) -> Path:
