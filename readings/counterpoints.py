@@ -672,8 +672,15 @@ def counterpoints_for_many(passages, top: int = 5) -> dict[int, list[Counterpoin
     passages = list(passages)
     if not passages:
         return {}
+    from .analysis import store
+
     index = current_index()
-    matches = {p.pk: index.rank(p.text, p.paper.stance, top=top, exclude=p.pk) for p in passages}
+    matches = {
+        p.pk: store.remembered(
+            index, (p.pk, p.text, p.paper.stance, top), lambda p=p: index.rank(p.text, p.paper.stance, top, p.pk)
+        )
+        for p in passages
+    }
     wanted = {m.pk for found in matches.values() for m in found}
     by_pk = Passage.objects.select_related("paper", "section").in_bulk(wanted)
     return {

@@ -257,3 +257,17 @@ def test_the_counterpoints_fragment_costs_the_same_queries_at_any_size(
     with django_assert_num_queries(5):
         response = client.get(url, headers={"HX-Request": "true"})
     assert two_sides[1].get_absolute_url() in response.content.decode()
+
+
+def test_a_ranking_is_computed_once_per_index(two_sides, theme):
+    official, critical = two_sides
+    first = counterpoints.counterpoints_for(official)
+    theme.introduction = "Edited: the page cache is emptied, the texts and their index are not."
+    theme.save()
+
+    def ranked_again():
+        raise AssertionError("ranked again")
+
+    key = (official.pk, official.text, official.paper.stance, 5)
+    remembered = store.remembered(counterpoints.current_index(), key, ranked_again)
+    assert [match.pk for match in remembered] == [point.passage.pk for point in first] == [critical.pk]

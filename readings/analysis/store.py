@@ -21,7 +21,9 @@ import pickle
 import tempfile
 import threading
 import time
+import weakref
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -353,3 +355,26 @@ def note_served(request, kind: str) -> str:
     if served != FRESH and request is not None:
         request.served_stale_index = True
     return served
+
+
+# What an index answered, per index: its answers depend on the texts it was built from only, so
+# they stay right until the index is replaced, through any theme or annotation edit (which
+# empties the page cache). Bounded, least recently used first out.
+REMEMBERED_PER_INDEX = 5000
+_remembered: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_remembered_lock = threading.Lock()
+
+
+def remembered(index, key, compute: Callable[[], object]):
+    """compute() for this index and key, computed once while the index is held."""
+    with _remembered_lock:
+        answers = _remembered.setdefault(index, OrderedDict())
+        if key in answers:
+            answers.move_to_end(key)
+            return answers[key]
+    answer = compute()
+    with _remembered_lock:
+        answers[key] = answer
+        while len(answers) > REMEMBERED_PER_INDEX:
+            answers.popitem(last=False)
+    return answer
