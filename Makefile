@@ -13,6 +13,7 @@ setup: $(STAMP) node_modules
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_starter_data
+	$(PY) manage.py build_indexes
 	$(PY) manage.py collectstatic --noinput -v0
 
 $(STAMP): requirements.txt requirements-dev.txt

@@ -1,12 +1,12 @@
 """Counterpoints: passages of the other stance that speak to the same matter, ranked from their wording alone.
 
-The ranking is TF-IDF cosine similarity over Porter-stemmed words and two-word phrases, with
+The ranking is TF-IDF cosine similarity over Snowball-stemmed words and two-word phrases, with
 sublinear term frequency and a residual-IDF boost for words that cluster in a few passages
 (Church and Gale, 1995): words spread evenly through the corpus ("soft power", "China",
 "cultural" here) carry little weight, words a passage dwells on carry more. Curated contrasts
 are not an input. The index is an inverted list per stance, so a query only touches the
-passages of the other stance that share a term with it; it is built once per process and
-rebuilt when the passages change.
+passages of the other stance that share a term with it; it is built by `manage.py build_indexes`
+(or in the background after a text edit) and stored per text version (readings.analysis.store).
 """
 
 from __future__ import annotations
@@ -15,19 +15,16 @@ import heapq
 import itertools
 import math
 import re
-import threading
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models.signals import post_delete, post_save
-
 from .analysis.english import is_prose
 from .analysis.stemming import stem
 from .analysis.stopwords import is_stop_word
 from .analysis.tokens import joined, sentence_starts, tokenize
-from .models import Paper, Passage, Section
+from .models import Passage
 
 # ---------------------------------------------------------------------------------------------
 # Terms: the shared tokenizer, stop words and Snowball stemmer (readings.analysis), plus phrases.
@@ -242,15 +239,11 @@ class Counterpoint:
     shared_terms: tuple[str, ...]
 
 
-_lock = threading.Lock()
-_cached: tuple[tuple, CounterpointIndex] | None = None
-
-
 def corpus_fingerprint() -> int:
-    """The content version: raised by every edit of papers or passages, in any process. One cheap query."""
-    from .models import ContentVersion
+    """The text version: raised by edits of passages, their sections and papers, in any process. One cheap query."""
+    from .models import TextVersion
 
-    return ContentVersion.current()
+    return TextVersion.current()
 
 
 def build_index() -> CounterpointIndex:
@@ -264,23 +257,34 @@ def build_index() -> CounterpointIndex:
     )
 
 
+def empty_index(version=None) -> CounterpointIndex:
+    """An index over no passages: what a page shows while the first real one is prepared."""
+    return CounterpointIndex([])
+
+
 def current_index() -> CounterpointIndex:
-    global _cached
-    fingerprint = corpus_fingerprint()
-    with _lock:
-        if _cached is not None and _cached[0] == fingerprint:
-            return _cached[1]
-    index = build_index()
-    with _lock:
-        _cached = (fingerprint, index)
-    return index
+    """The index this process holds, stored by `manage.py build_indexes`; never built inside a request.
+
+    One query when it is current; after a text edit the previous index answers until the
+    background rebuild is done (readings.analysis.store).
+    """
+    from .analysis import store
+
+    return store.get("counterpoints")
+
+
+def index_status() -> str:
+    """Whether current_index() answered from the current texts: store.FRESH, REFRESHING or PREPARING."""
+    from .analysis import store
+
+    return store.status("counterpoints")
 
 
 def forget_index(**kwargs):
-    """Edits in this process are seen at once, even those the fingerprint cannot tell apart."""
-    global _cached
-    with _lock:
-        _cached = None
+    """Forget this process's index, as a newly started worker would."""
+    from .analysis import store
+
+    store.forget("counterpoints")
 
 
 def counterpoints_for_many(passages, top: int = 5) -> dict[int, list[Counterpoint]]:
@@ -288,8 +292,15 @@ def counterpoints_for_many(passages, top: int = 5) -> dict[int, list[Counterpoin
     passages = list(passages)
     if not passages:
         return {}
+    from .analysis import store
+
     index = current_index()
-    matches = {p.pk: index.rank(p.text, p.paper.stance, top=top, exclude=p.pk) for p in passages}
+    matches = {
+        p.pk: store.remembered(
+            index, (p.pk, p.text, p.paper.stance, top), lambda p=p: index.rank(p.text, p.paper.stance, top, p.pk)
+        )
+        for p in passages
+    }
     wanted = {m.pk for found in matches.values() for m in found}
     by_pk = Passage.objects.select_related("paper", "section").in_bulk(wanted)
     return {
@@ -300,11 +311,6 @@ def counterpoints_for_many(passages, top: int = 5) -> dict[int, list[Counterpoin
 
 def counterpoints_for(passage, top: int = 5) -> list[Counterpoint]:
     return counterpoints_for_many([passage], top)[passage.pk]
-
-
-for _model in (Paper, Section, Passage):
-    post_save.connect(forget_index, sender=_model, dispatch_uid=f"counterpoints-saved-{_model.__name__}")
-    post_delete.connect(forget_index, sender=_model, dispatch_uid=f"counterpoints-deleted-{_model.__name__}")
 
 
 def contrast_suggestions_html(contrast, top: int = 5) -> str:

@@ -126,7 +126,10 @@ def anonymous_page_cache(get_response):
         ):
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                 response.render()
-            cache.set(key, response)
+            # Answered from a text index still being rebuilt (readings.analysis.store.note_served):
+            # rendering is what tells, and the rebuild raises no content version to retire it.
+            if not getattr(request, "served_stale_index", False):
+                cache.set(key, response)
         return response
 
     return middleware

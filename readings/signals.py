@@ -1,4 +1,4 @@
-"""What happens when models are saved: sanitized HTML beside Markdown, roles' permissions, the content version.
+"""What happens when models are saved: sanitized HTML beside Markdown, roles' permissions, the content and text versions.
 
 Connected in ReadingsConfig.ready(), so importing the models never has side effects.
 """
@@ -17,6 +17,7 @@ from .models import (
     Paper,
     Passage,
     Section,
+    TextVersion,
     Theme,
 )
 from .models.annotations import forget_locked_assignments
@@ -80,3 +81,20 @@ def content_changed(sender, **kwargs):
 for _model in CACHED_CONTENT:
     post_save.connect(content_changed, sender=_model, dispatch_uid=f"content-changed-save-{_model.__name__}")
     post_delete.connect(content_changed, sender=_model, dispatch_uid=f"content-changed-delete-{_model.__name__}")
+
+
+# What the term and counterpoint indexes read: passages, and the sections and papers that give
+# them a heading, a stance and a language. Themes, contrasts, notes and annotations are not here,
+# so editing them never sends the indexes to be rebuilt. loaddata's raw saves count (a restored
+# or reloaded corpus is new text); bulk_create and update() send no signals, so code using them
+# raises the version itself.
+INDEXED_TEXT = (Paper, Section, Passage)
+
+
+def text_changed(sender, using, **kwargs):
+    TextVersion.bump_on_commit(using)
+
+
+for _model in INDEXED_TEXT:
+    post_save.connect(text_changed, sender=_model, dispatch_uid=f"text-changed-save-{_model.__name__}")
+    post_delete.connect(text_changed, sender=_model, dispatch_uid=f"text-changed-delete-{_model.__name__}")

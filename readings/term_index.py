@@ -1,10 +1,6 @@
-"""The corpus as the term contrast reads it: counted once per process, recounted when passages change."""
+"""The corpus as the term contrast reads it: counted by `manage.py build_indexes` or in the background, stored per text version."""
 
-import threading
 from dataclasses import dataclass, field
-
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from . import terms
 from .analysis.english import NOT_PROSE, is_english_prose
@@ -31,9 +27,15 @@ class TermIndex:
     tokens: dict  # stance -> number of running words, n^i
     scores: dict[str, terms.TermScore] = field(repr=False)
     alpha0: float = terms.DEFAULT_ALPHA0
+    # A worker answers every request from one index until the texts change, and ranking every
+    # term is most of a /terms/ page: each (side, count) is ranked once per index.
+    _top: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def top(self, side: str, count: int) -> list[terms.TermScore]:
-        return terms.top_terms(self.scores.values(), side, count)
+        key = (side, count)
+        if key not in self._top:
+            self._top[key] = terms.top_terms(self.scores.values(), side, count)
+        return self._top[key]
 
     def kwic(self, words, stance: str, width: int = 60) -> list[terms.KwicLine]:
         return terms.kwic(words, ((s, s.text) for s in self.sources if s.stance == stance), width)
@@ -99,36 +101,38 @@ def build(version) -> TermIndex:
     )
 
 
+def empty(version) -> TermIndex:
+    """An index over no passages: what a page shows while the first real one is prepared."""
+    return TermIndex(version=version, sources=(), tokens={Stance.OFFICIAL: 0, Stance.CRITICAL: 0}, scores={})
+
+
 def current_version() -> int:
-    """The content version: raised by every edit of papers, passages or notes, in any process."""
-    from .models import ContentVersion
+    """The text version: raised by edits of the passages, their sections and papers, in any process."""
+    from .models import TextVersion
 
-    return ContentVersion.current()
-
-
-_lock = threading.Lock()
-_index: TermIndex | None = None
+    return TextVersion.current()
 
 
 def get_index() -> TermIndex:
-    """The index for the corpus as it is now: one query when it is fresh, two when it is rebuilt."""
-    global _index
-    version = current_version()
-    index = _index
-    if index is not None and index.version == version:
-        return index
-    with _lock:
-        if _index is None or _index.version != version:
-            _index = build(version)
-        return _index
+    """The index this process holds, stored by `manage.py build_indexes`; never built inside a request.
+
+    One query when it is current. After a text edit the previous index answers until the
+    background rebuild is done (readings.analysis.store).
+    """
+    from .analysis import store
+
+    return store.get("terms")
+
+
+def status() -> str:
+    """Whether get_index() answered from the current texts: store.FRESH, REFRESHING or PREPARING."""
+    from .analysis import store
+
+    return store.status("terms")
 
 
 def clear() -> None:
-    global _index
-    _index = None
+    """Forget this process's index, as a newly started worker would."""
+    from .analysis import store
 
-
-@receiver(post_save, sender=Passage)
-@receiver(post_delete, sender=Passage)
-def passage_changed(sender, **kwargs):
-    clear()
+    store.forget("terms")

@@ -138,6 +138,14 @@ CACHES = {
 
 READING_ROOM_PAGE_CACHE = env_bool("READING_ROOM_PAGE_CACHE", True)
 
+# The term and counterpoint indexes (readings.analysis.store): after a text edit, "background"
+# rebuilds them in a thread of the worker while requests keep the previous index; "inline"
+# rebuilds in the caller, for tests and one-off scripts. With nothing stored at all, a corpus of
+# at most this many passages is built in the request (the shipped five papers: well under a
+# second); a larger one is built in the background while pages say it is being prepared.
+READING_ROOM_INDEX_REFRESH = os.environ.get("READING_ROOM_INDEX_REFRESH", "background")
+READING_ROOM_INDEX_INLINE_PASSAGES = 5000
+
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out name or address before any password is checked.
     "axes.backends.AxesStandaloneBackend",

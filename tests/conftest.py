@@ -193,16 +193,17 @@ def corpus(db, shared_corpus, corpus_by_pk):
 
 
 @pytest.fixture(autouse=True)
-def fresh_indexes():
-    """Each test builds the per-process indexes from its own rows.
+def fresh_indexes(settings):
+    """Each test starts as a new worker, holding no index, and rebuilds a stale one in the caller.
 
-    They are kept while the content version stays the same, and a rollback brings an earlier
-    version back with other rows (an edit made by update() raises no version at all).
+    A rollback brings an earlier text version back with other rows, so nothing is kept from one
+    test to the next; and a test sees its own (committed) edits at once. The background rebuild
+    has tests of its own (tests/test_indexes.py).
     """
-    from readings import counterpoints, term_index
+    from readings.analysis import store
 
-    term_index.clear()
-    counterpoints.forget_index()
+    settings.READING_ROOM_INDEX_REFRESH = "inline"
+    store.forget()
 
 
 PASSWORD = "a-long-password-for-tests-1"

@@ -142,3 +142,19 @@ def test_rows_added_after_a_restore_get_new_keys(tmp_path, official_paper, stude
     quiet("backup", str(path))
     quiet("restore", str(path), "--yes")
     assert Seminar.objects.create(slug="later", name="A later seminar").pk > seminar.pk
+
+
+def test_a_restore_moves_the_text_version_on_and_stores_the_indexes(tmp_path, official_passage, student):
+    from readings.models import StoredIndex, TextVersion
+
+    backup = tmp_path / "backup.json"
+    quiet("backup", str(backup))
+    assert "readings.storedindex" not in json.loads(backup.read_text())["counts"]
+    before = TextVersion.current()
+    quiet("restore", str(backup), "--yes")
+    # Above the version before, though flush emptied its table: no worker mistakes the texts.
+    assert TextVersion.current() > before
+    assert set(StoredIndex.objects.values_list("kind", "version")) >= {
+        ("terms", TextVersion.current()),
+        ("counterpoints", TextVersion.current()),
+    }

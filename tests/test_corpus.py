@@ -324,14 +324,30 @@ def test_dumpdata_and_loaddata_round_trip_everything(corpus, tmp_path, django_us
     passage = Passage.objects.first()
     passage.annotations.create(author=user, body="A *note*.", quote="x", start=0, end=1)
     first = tmp_path / "first.json"
+    # Not the text version, which the load raises (new text), nor the indexes built from it.
+    derived = ["readings.textversion", "readings.storedindex"]
     call_command(
-        "dumpdata", "readings", "auth.user", natural_foreign=True, natural_primary=True, output=str(first), verbosity=0
+        "dumpdata",
+        "readings",
+        "auth.user",
+        exclude=derived,
+        natural_foreign=True,
+        natural_primary=True,
+        output=str(first),
+        verbosity=0,
     )
     call_command("flush", interactive=False, verbosity=0)
     call_command("loaddata", str(first), verbosity=0)
     second = tmp_path / "second.json"
     call_command(
-        "dumpdata", "readings", "auth.user", natural_foreign=True, natural_primary=True, output=str(second), verbosity=0
+        "dumpdata",
+        "readings",
+        "auth.user",
+        exclude=derived,
+        natural_foreign=True,
+        natural_primary=True,
+        output=str(second),
+        verbosity=0,
     )
     assert json.loads(second.read_text()) == json.loads(first.read_text())
     assert Passage.objects.count() > 150

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from readings import counterpoints
 from readings.counterpoints import Analyzer, CounterpointIndex, Document
-from readings.models import ContentVersion, Contrast, Passage, Section, Stance, Theme
+from readings.models import Contrast, Passage, Section, Stance, TextVersion, Theme
 
 HTMX = {"HX-Request": "true"}
 
@@ -168,11 +168,11 @@ def test_an_edit_is_seen_by_the_next_ranking(small_corpus):
     query = Passage.objects.select_related("paper").get(paper__slug="official", section__key="body", ordinal=2)
     assert counterpoints.counterpoints_for(query)[0].passage.key == "critical/body/2"
     target = Passage.objects.get(paper__slug="critical", section__key="body", ordinal=3)
-    # An edit saved by another process: no signal reaches this one, but the content version it raised does.
+    # An edit saved by another process: no signal reaches this one, but the text version it raised does.
     Passage.objects.filter(pk=target.pk).update(
         text="Confucius Institutes teach the Chinese language abroad; Confucius Institutes made an important contribution."
     )
-    ContentVersion.bump()
+    TextVersion.bump()
     assert counterpoints.counterpoints_for(query)[0].passage.key == "critical/body/3"
 
 

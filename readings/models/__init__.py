@@ -52,7 +52,7 @@ from .rendered import (
     markdown_source,
 )
 from .seminars import Membership, MembershipQuerySet, Seminar, SeminarQuerySet, new_join_code
-from .versions import ContentVersion
+from .versions import ContentVersion, StoredIndex, TextVersion
 
 __all__ = [
     "ANNOTATION_MAX_LENGTH",
@@ -99,7 +99,9 @@ __all__ = [
     "Seminar",
     "SeminarQuerySet",
     "Stance",
+    "StoredIndex",
     "Tag",
+    "TextVersion",
     "Theme",
     "ThemeManager",
     "ThemeQuerySet",

@@ -2,6 +2,7 @@
 
 from django import template
 
+from readings.analysis import store
 from readings.counterpoints import counterpoints_for, curated_counterparts
 
 register = template.Library()
@@ -9,6 +10,12 @@ register = template.Library()
 # Ten suggestions are fetched and the first five shown; the other five sit behind a disclosure.
 COUNTERPOINTS_FETCHED = 10
 COUNTERPOINTS_SHOWN = 5
+
+
+@register.simple_tag(takes_context=True)
+def counterpoints_index_status(context):
+    """Whether the suggestions just listed come from the current texts (store.FRESH) or are being refreshed."""
+    return store.note_served(context.get("request"), "counterpoints")
 
 
 @register.simple_tag

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from .. import charts, term_index
+from ..analysis import store
 from ..forms import SearchForm
 from ..models import (
     Stance,
@@ -46,6 +47,7 @@ TERM_MAX_WORDS = 3
 def term_contrast(request):
     """The terms leaning most to each side, as an SVG chart and a table; ?term= adds its lines in context."""
     index = term_index.get_index()
+    index_status = store.note_served(request, "terms")
     term = " ".join(request.GET.get("term", "").replace("\x00", "")[:TERM_MAX_LENGTH].split())
     words = parse_term(term, TERM_MAX_WORDS)
     sides = index.kwic_sides(words, KWIC_LINES_PER_SIDE)
@@ -67,5 +69,6 @@ def term_contrast(request):
         "alpha0": index.alpha0,
         "max_words": TERM_MAX_WORDS,
         "max_length": TERM_MAX_LENGTH,
+        "index_status": index_status,
     }
     return render_page(request, "readings/terms.html", "kwic", context)

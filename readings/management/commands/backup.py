@@ -13,8 +13,16 @@ from django.utils import timezone
 
 from readings.backups import make_document
 
-# Sessions and the cache are not worth restoring; permissions and content types are rebuilt by migrate.
-EXCLUDED = ["sessions", "contenttypes", "auth.permission", "admin.logentry"]
+# Sessions and the cache are not worth restoring; permissions and content types are rebuilt by migrate;
+# the text indexes are rebuilt from the texts (restore runs build_indexes) and their version moves on.
+EXCLUDED = [
+    "sessions",
+    "contenttypes",
+    "auth.permission",
+    "admin.logentry",
+    "readings.storedindex",
+    "readings.textversion",
+]
 
 
 class Command(BaseCommand):

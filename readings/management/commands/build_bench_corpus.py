@@ -11,7 +11,17 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from readings.models import ContentVersion, Contrast, ContrastPassage, Paper, Passage, Section, Stance, Theme
+from readings.models import (
+    ContentVersion,
+    Contrast,
+    ContrastPassage,
+    Paper,
+    Passage,
+    Section,
+    Stance,
+    TextVersion,
+    Theme,
+)
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 SECTIONS_PER_PAPER = 10
@@ -40,6 +50,7 @@ class Command(BaseCommand):
             self.add_papers(rng, sentences, new_papers, per_paper)
             self.add_themes(rng, themes)
             ContentVersion.bump()  # bulk inserts send no signals
+            TextVersion.bump()
         self.stdout.write(
             f"{Paper.objects.count()} papers, {Passage.objects.count()} passages, {Theme.objects.count()} themes"
         )

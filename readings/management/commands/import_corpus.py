@@ -23,7 +23,10 @@ class Command(BaseCommand):
     def handle(self, *args, output: Path, no_dump: bool, **options):
         sources = settings.BASE_DIR / "fixtures" / "sources"
         for name in json.loads(CURATION_FILE.read_text(encoding="utf-8")):
-            call_command("import_paper", str(sources / name), stdout=self.stdout, stderr=self.stderr)
+            call_command(
+                "import_paper", str(sources / name), "--no-build-indexes", stdout=self.stdout, stderr=self.stderr
+            )
+        call_command("build_indexes", stdout=self.stdout)
         if no_dump:
             return
         buffer = StringIO()

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from readings.importer import Curation, import_parsed, load_curation
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--slug", default=None)
         parser.add_argument(
             "--format", choices=["auto", "text", "markdown", "pdf"], default="auto", help="auto: .pdf files are PDFs"
+        )
+        parser.add_argument(
+            "--no-build-indexes",
+            action="store_true",
+            help="leave the term and counterpoint indexes to a later build_indexes (when importing many papers)",
         )
 
     def handle(self, *args, path: Path, **options):
@@ -75,6 +81,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Imported {paper.slug}: {paper.sections.count()} sections, {count} passages.")
         )
+        if not options["no_build_indexes"]:
+            # Now, rather than in the first worker that notices the new text version.
+            call_command("build_indexes", stdout=self.stdout)
 
     def progress(self, message: str) -> None:
         # One line redrawn in place on a terminal; one line per page otherwise (a log keeps them all).

@@ -17,6 +17,7 @@ class Command(BaseCommand):
             self.stdout.write("Corpus already loaded; nothing to do (use --force to reload).")
             return
         call_command("loaddata", "corpus", "themes", stdout=self.stdout)
+        call_command("build_indexes", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {Paper.objects.count()} papers and {Theme.objects.count()} themes.")
         )

@@ -10,6 +10,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from readings.backups import NotABackup, checked_objects
+from readings.models import TextVersion
 
 
 class Command(BaseCommand):
@@ -38,13 +39,18 @@ class Command(BaseCommand):
             )
         if not yes and input("This replaces everything in the database. Type 'yes' to go on: ").strip() != "yes":
             raise CommandError("restore cancelled")
+        # The text version only ever rises, though flush empties its table: a worker holding an index
+        # of some version must never take the restored texts for the ones it indexed.
+        text_version = TextVersion.current()
         try:
             with transaction.atomic():
                 call_command("flush", interactive=False, verbosity=0)
                 load(objects)
+                TextVersion.objects.update_or_create(pk=1, defaults={"value": text_version + 1})
         except Exception as error:
             raise CommandError(f"restore failed, nothing was changed: {error}".splitlines()[0]) from error
         self.stdout.write(self.style.SUCCESS(f"Restored {len(objects)} objects from {path}"))
+        call_command("build_indexes", stdout=self.stdout)
 
 
 def missing_essentials(objects: list[dict]) -> list[str]:
