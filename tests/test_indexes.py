@@ -262,8 +262,9 @@ def test_the_counterpoints_fragment_costs_the_same_queries_at_any_size(
     grow(two_sides[1], grown_by)
     url = counterpoints_url(two_sides[0])
     client.get(url, headers={"HX-Request": "true"})
-    # The passage and what the page shows around it (three), the text version, the suggested passages.
-    with django_assert_num_queries(5):
+    # The passage and what the page shows around it (three), the text version, the suggested passages,
+    # and the contrasts instructors paired it in.
+    with django_assert_num_queries(6):
         response = client.get(url, headers={"HX-Request": "true"})
     assert two_sides[1].get_absolute_url() in response.content.decode()
 
