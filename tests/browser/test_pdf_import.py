@@ -65,7 +65,14 @@ def test_an_instructor_adds_a_reading_from_its_pdf_and_contrasts_it(browser, new
     # The new paper's passage goes into a contrast in the admin, against an official passage.
     critics = Passage.objects.get(paper__slug="cultural-soft-power-in-print", text__startswith="Critics answered")
     official = Passage.objects.filter(paper__stance=Stance.OFFICIAL).select_related("paper", "section").first()
-    theme = Theme.objects.order_by("order").first()
+    # An instructor builds contrasts in the themes of the seminars they instruct (the public ones are the editors').
+    theme = Theme.objects.create(
+        slug="print-and-power",
+        title="Print and power",
+        question="Who plans attraction?",
+        order=97,
+        seminar=Seminar.objects.get(slug="pdf-seminar"),
+    )
     page.goto("/admin/readings/contrast/add/")
     fields = page.locator("fieldset.module").first
     fields.get_by_label("Theme:").select_option(value=str(theme.pk))
