@@ -186,6 +186,11 @@ def test_a_request_during_a_rebuild_answers_from_the_previous_index(client, two_
     build_indexes()
     page = client.get(TERMS_URL, {"term": "harmony"}).content.decode()
     assert REFRESHING_TERMS not in page
+    # The worker holds both indexes when the edit comes (loading a stored one is tested above).
+    assert (
+        REFRESHING_SUGGESTIONS
+        not in client.get(counterpoints_url(critical), headers={"HX-Request": "true"}).content.decode()
+    )
     edit_elsewhere(official, "Zyzzyva abroad: the nation builds zyzzyva through culture, film, music and teaching.")
     with store.build_lock() as held:  # another worker is rebuilding
         assert held
@@ -281,3 +286,14 @@ def test_a_ranking_is_computed_once_per_index(two_sides, theme):
     key = (official.pk, official.text, official.paper.stance, 5)
     remembered = store.remembered(counterpoints.current_index(), key, ranked_again)
     assert [match.pk for match in remembered] == [point.passage.pk for point in first] == [critical.pk]
+
+
+@pytest.mark.usefixtures("in_background")
+def test_an_index_built_at_text_version_zero_is_not_taken_for_the_empty_one(client, two_sides):
+    # A database where no transaction has raised the text version yet is at version 0: its index is real.
+    TextVersion.objects.all().delete()
+    assert TextVersion.current() == 0
+    build_indexes()
+    client.get(TERMS_URL)
+    client.get(counterpoints_url(two_sides[1]), headers={"HX-Request": "true"})
+    assert store.status("terms") == store.status("counterpoints") == store.FRESH

@@ -37,6 +37,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 logger = logging.getLogger(__name__)
 
 FRESH, REFRESHING, PREPARING = "fresh", "refreshing", "preparing"
+# Not a text version: a database where no passage was ever saved is at version 0, with a real index.
+EMPTY = -1
 # Any constant shared by every process that builds: pg_try_advisory_lock's key.
 ADVISORY_LOCK_KEY = 0x50F7_1DE7
 POLL_SECONDS = 1.0  # how often a waiting refresher tries the lock again
@@ -281,7 +283,7 @@ def build_missing(version: int, load: frozenset[str] = frozenset(), force: bool 
 
 @dataclass(frozen=True)
 class Held:
-    version: int  # 0 for the empty index served while the first one is prepared
+    version: int  # EMPTY for the empty index served while the first one is prepared
     index: object
 
 
@@ -317,7 +319,7 @@ def get(kind: str):
         if settings.READING_ROOM_INDEX_REFRESH == "inline" or (held is None and _small_corpus()):
             return _build_here(kind, version).index
         if held is None:
-            held = _held[kind] = Held(0, kinds()[kind].empty(version))
+            held = _held[kind] = Held(EMPTY, kinds()[kind].empty(version))
     start_refresher()
     return held.index
 
@@ -340,7 +342,7 @@ def _build_here(kind: str, version: int) -> Held:
 def status(kind: str) -> str:
     """FRESH, REFRESHING (an older index is served) or PREPARING (none yet); no query, as of the last get()."""
     held = _held.get(kind)
-    if held is None or held.version == 0:
+    if held is None or held.version == EMPTY:
         return PREPARING
     return FRESH if held.version >= _latest_seen else REFRESHING
 
