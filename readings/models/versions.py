@@ -3,13 +3,13 @@
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 
-class ContentVersion(models.Model):
-    """One number that changes whenever anything a reader sees changes: cached pages key on it."""
+class Version(models.Model):
+    """One row (id 1) holding a number that only grows; caches key on it."""
 
     value = models.PositiveBigIntegerField(default=1)
 
-    def __str__(self):
-        return f"content version {self.value}"
+    class Meta:
+        abstract = True
 
     @classmethod
     def current(cls) -> int:
@@ -25,7 +25,14 @@ class ContentVersion(models.Model):
             cls.objects.get_or_create(pk=1)
 
 
-class TextVersion(models.Model):
+class ContentVersion(Version):
+    """One number that changes whenever anything a reader sees changes: cached pages key on it."""
+
+    def __str__(self):
+        return f"content version {self.value}"
+
+
+class TextVersion(Version):
     """The version of the texts the term and counterpoint indexes are built from.
 
     Raised only by what those indexes read (passages, and the sections and papers that give them
@@ -33,22 +40,8 @@ class TextVersion(models.Model):
     changed; a theme, contrast or annotation edit leaves it alone, so the indexes stay valid.
     """
 
-    value = models.PositiveBigIntegerField(default=1)
-
     def __str__(self):
         return f"text version {self.value}"
-
-    @classmethod
-    def current(cls) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT value FROM {cls._meta.db_table} WHERE id = 1")
-            row = cursor.fetchone()
-        return row[0] if row else 0
-
-    @classmethod
-    def bump(cls):
-        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
-            cls.objects.get_or_create(pk=1)
 
     @classmethod
     def bump_on_commit(cls, using: str = DEFAULT_DB_ALIAS):
