@@ -105,3 +105,22 @@ def test_passage_natural_key_round_trips(official_passage):
 def test_paper_queryset_splits_by_stance(official_paper, critical_paper):
     assert list(Paper.objects.official()) == [official_paper]
     assert list(Paper.objects.critical()) == [critical_paper]
+
+
+def test_a_shared_note_is_visible_once_to_its_author_and_members_without_distinct(
+    django_user_model, seminar, student, classmate, official_passage
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from readings.models import Membership
+
+    for i in range(4):  # a seminar of several members: a join through them would repeat the author's note
+        Membership.objects.create(seminar=seminar, user=django_user_model.objects.create_user(f"m{i}"))
+    shared = Annotation.objects.create(
+        passage=official_passage, author=student, seminar=seminar, visibility="seminar", body="Shared."
+    )
+    for reader in (student, classmate):
+        with CaptureQueriesContext(connection) as queries:
+            assert list(Annotation.objects.visible_to(reader)) == [shared]
+        assert "DISTINCT" not in queries.captured_queries[-1]["sql"]

@@ -45,8 +45,11 @@ class AnnotationQuerySet(models.QuerySet):
         """
         if not user.is_authenticated:
             return self.none()
-        shared = Q(visibility=Annotation.Visibility.SEMINAR, seminar__memberships__user=user)
-        return self.filter(Q(author=user) | shared, is_hidden=False).not_gated_for(user).distinct()
+        # A correlated EXISTS, not a join through memberships: no duplicate rows, so no DISTINCT over
+        # every visible note (the costliest part of a signed-in page in a large library).
+        member = Membership.objects.filter(user=user, seminar=OuterRef("seminar_id"))
+        shared = Q(Exists(member), visibility=Annotation.Visibility.SEMINAR)
+        return self.filter(Q(author=user) | shared, is_hidden=False).not_gated_for(user)
 
     def not_gated_for(self, user):
         """Without the notes an assignment's gate keeps from `user` for now (a reply counted in a list, say)."""
