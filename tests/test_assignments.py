@@ -420,3 +420,14 @@ def test_a_theme_reading_is_its_published_contrasts_only(seminar, contrast, offi
     reading = set(week.passages())
     assert reading == set(contrast.passages.all())
     assert unpublished not in reading
+
+
+def test_the_assignment_page_labels_paragraphs_by_section_not_by_key(client, student, seminar, official_paper):
+    from readings.models import Section
+
+    section = Section.objects.create(paper=official_paper, key="4-3", number="4.3", title="Competitiveness", ordinal=5)
+    section.passages.create(ordinal=1, text="A numbered section's paragraph.")
+    week = assign(seminar, paper=official_paper)
+    client.force_login(student)
+    html = client.get(week.get_absolute_url()).content.decode()
+    assert "4.3, ¶1" in html and "¶ 4-3.1" not in html
