@@ -132,6 +132,38 @@ def test_shared_terms_say_why_as_the_passage_writes_them():
     assert "security" not in shared and "Confucius" not in shared  # the phrase stands for its words
 
 
+def test_a_long_critical_passage_is_not_pushed_down_by_its_length(monkeypatch):
+    query_text = (
+        "Hostile forces use cultural infiltration to threaten our cultural security and our cultural sovereignty."
+    )
+    short_text = (
+        "Chinese scholars write that cultural infiltration is a threat to the nation and its cultural security."
+    )
+    long_text = (
+        "Chinese scholars write that hostile forces use cultural infiltration to threaten cultural security and"
+        " cultural sovereignty. They cite trade rules, films, television dramas, religious activities, foreign"
+        " investment, publishing houses, universities, museums, tourism, sport, advertising, fashion, cuisine and"
+        " the internet as channels of influence, and they ask the state to guide public opinion and to build"
+        " indigenous values in response to globalization."
+    )
+    filler = [
+        f"Trade, tourism, sport and music between many countries were discussed in meeting number {n}."
+        for n in range(4, 8)
+    ]
+
+    def first_two(asking, answering):
+        query = Document(1, asking, query_text)
+        others = [Document(n, answering, text) for n, text in enumerate([short_text, long_text, *filler], 2)]
+        return ranked(CounterpointIndex([query, *others]), query)[:2]
+
+    # Critical passages are normalised with a pivot: the long one, which says more of what the query says, first.
+    assert first_two(Stance.OFFICIAL, Stance.CRITICAL) == [3, 2]
+    # Official passages keep plain cosine, which lets the long passage's other matters outweigh that.
+    assert first_two(Stance.CRITICAL, Stance.OFFICIAL) == [2, 3]
+    monkeypatch.setitem(counterpoints.LENGTH_PIVOT_SLOPE, Stance.CRITICAL.value, 1.0)
+    assert first_two(Stance.OFFICIAL, Stance.CRITICAL) == [2, 3]
+
+
 # The cache and the database ---------------------------------------------------------------------
 
 
@@ -424,7 +456,8 @@ CHANCE_AT_FIVE = 5 / 86  # five picks among the 86 critical passages that can be
 def hit_rate(pairs):
     """The share of (official passage, its critical passages) for which one is in the top five.
 
-    Today's figure on READER_PAIRS is 5 of 10, as it was with the hand-written Porter stemmer.
+    Today's figure on READER_PAIRS is 5 of 10, as it was with the hand-written Porter stemmer and
+    with plain cosine (the pivot moves three of the five missed answers up and one down, none across five).
     """
     index = counterpoints.current_index()
     hits = 0
@@ -438,15 +471,16 @@ def test_evaluate_reports_recall_over_the_curated_contrasts(corpus, capsys):
     call_command("counterparts", "--evaluate", "--json")
     official_side, critical_side = json.loads(capsys.readouterr().out)
     # The figures reached (README, "How good are the counterpoints"). The issue aims for 22 of its
-    # 59 pairs at five and 0.55 at ten: the cheap ideas tried (BM25, heavier phrases, headings,
-    # neighbours, best sentence, hubness correction) moved these by one to three pairs either way,
-    # within noise, so none was kept. With the revised themes there are 58 pairs; the hand-written
-    # Porter stemmer found 17 and 28 of them (critical -> official 15 and 25). Splitting Edney's three
-    # run-together paragraphs (issue 14) gave one contrast a second critical passage (51 pairs) and
-    # moved the official side's figure at ten from 29 to 27 and the critical side's at five from 14 to 15:
-    # shorter paragraphs share fewer words.
+    # 59 pairs at five and 0.55 at ten. Plain cosine found 18 and 27 of the 58 pairs of the revised
+    # themes; the pivoted length normalisation of critical passages (LENGTH_PIVOT_SLOPE) finds 22
+    # and 30, and leaves critical -> official as it was (official passages keep cosine). Under
+    # leave-one-theme-out, the slope chosen on the other nine themes scores 22 and 30 on the
+    # held-out ones. Other ideas (BM25, heavier phrases, headings, neighbours, best sentence,
+    # hubness correction, section priors, pseudo-relevance feedback, per-stance IDF) moved these by
+    # one to four pairs either way, within noise, so none was kept. Splitting Edney's three
+    # run-together paragraphs (issue 14) gave one contrast a second critical passage (51 pairs).
     assert (official_side["query_side"], official_side["pairs"]) == ("official", 58)
-    assert (official_side["found_at_5"], official_side["found_at_10"]) == (18, 27)
+    assert (official_side["found_at_5"], official_side["found_at_10"]) == (22, 30)
     assert (critical_side["query_side"], critical_side["pairs"]) == ("critical", 51)
     assert (critical_side["found_at_5"], critical_side["found_at_10"]) == (15, 25)
     assert official_side["found_at_5"] / 58 >= 5 * CHANCE_AT_FIVE
