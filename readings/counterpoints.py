@@ -137,14 +137,45 @@ class Match:
     shared_terms: tuple[str, ...]
 
 
+class Postings:
+    """One stance's inverted lists, flat: the passages holding a term, ascending, and their weights.
+
+    Three arrays in all, whatever the number of terms: a term's slot gives `starts[slot]` to
+    `starts[slot + 1]` in `numbers` (32-bit passage numbers) and `weights` (32-bit floats, ample
+    for a ranking). A pair of arrays per term, 64-bit, made a worker hold some 600 MB at 1,000
+    papers. Lists longer than `longest` are dropped: no query reads them (_matching_lists).
+    """
+
+    def __init__(self, lists: dict[str, tuple[array, array]], longest: float):
+        self.slots: dict[str, int] = {}
+        self.starts = array("Q", [0])
+        self.numbers = array("I")
+        self.weights = array("f")
+        for term, (numbers, weights) in lists.items():
+            if len(numbers) > longest:
+                continue
+            self.slots[term] = len(self.slots)
+            self.numbers.extend(numbers)
+            self.weights.extend(weights)
+            self.starts.append(len(self.numbers))
+
+    def span(self, term: str) -> tuple[int, int] | None:
+        """Where the term's passages are in `numbers` and `weights`, or None if it has no list kept."""
+        slot = self.slots.get(term)
+        return None if slot is None else (self.starts[slot], self.starts[slot + 1])
+
+    def __len__(self):
+        return len(self.slots)
+
+
 class CounterpointIndex:
     """Inverted lists of weighted terms, one set per stance, over the passages that may be suggested."""
 
     def __init__(self, documents):
         self.analyzer = Analyzer()
-        candidates = [d for d in documents if is_candidate(d)]
+        # In primary-key order, so that a passage's number is found by bisection (number()).
+        candidates = sorted((d for d in documents if is_candidate(d)), key=lambda d: d.pk)
         self.pks = array("q", (d.pk for d in candidates))
-        self.numbers = {pk: number for number, pk in enumerate(self.pks)}
         self.size = len(candidates)
         self.stance_sizes = Counter(d.stance for d in candidates)
         term_counts = [self.analyzer.terms(d.text) for d in candidates]
@@ -158,19 +189,31 @@ class CounterpointIndex:
         }
         lengths = [self.length(self.weights(counts)) for counts in term_counts]
         pivots = self._pivots(candidates, lengths)
-        # stance -> term -> (document numbers, ascending; weights in the normalised document vector)
-        self.postings: dict[str, dict[str, tuple[array, array]]] = defaultdict(dict)
+        lists: dict[str, dict[str, tuple[list, list]]] = defaultdict(dict)
         for number, (document, counts, length) in enumerate(zip(candidates, term_counts, lengths, strict=True)):
             slope = LENGTH_PIVOT_SLOPE.get(document.stance, 1.0)
             divisor = (1 - slope) * pivots[document.stance] + slope * length
             vector = {term: w / divisor for term, w in self.weights(counts).items()} if length else {}
-            lists = self.postings[document.stance]
+            stance_lists = lists[document.stance]
             for term, weight in vector.items():
-                entry = lists.get(term)
+                entry = stance_lists.get(term)
                 if entry is None:
-                    entry = lists[term] = (array("l"), array("d"))
+                    entry = stance_lists[term] = (array("I"), array("f"))
                 entry[0].append(number)
                 entry[1].append(weight)
+        # stance -> its inverted lists, flat (Postings)
+        self.postings: dict[str, Postings] = {
+            stance: Postings(stance_lists, self.longest_list(stance)) for stance, stance_lists in lists.items()
+        }
+
+    def longest_list(self, stance: str) -> float:
+        """The most passages of `stance` a term may be in and still be matched: see _matching_lists."""
+        return max(COMMON_TERM_FLOOR, COMMON_TERM_SHARE * self.stance_sizes[stance])
+
+    def number(self, pk: int | None) -> int | None:
+        """The passage's number in the index (its place in `pks`), or None if it is not a candidate."""
+        at = bisect_left(self.pks, pk) if pk is not None else len(self.pks)
+        return at if at < len(self.pks) and self.pks[at] == pk else None
 
     def _term_weight(self, df: int, cf: int) -> float:
         n = self.size
@@ -215,30 +258,29 @@ class CounterpointIndex:
         spellings: dict[str, Counter] = {}
         query = self.vector(self.analyzer.terms(text, spellings))
         scores: dict[int, float] = defaultdict(float)
-        for numbers, weights, weight, _ in self._matching_lists(query, stance):
-            for number, document_weight in zip(numbers, weights, strict=False):
+        for postings, start, end, weight, _ in self._matching_lists(query, stance):
+            for number, document_weight in zip(postings.numbers[start:end], postings.weights[start:end], strict=True):
                 scores[number] += weight * document_weight
-        scores.pop(self.numbers.get(exclude), None)
+        scores.pop(self.number(exclude), None)
         best = heapq.nlargest(top, scores.items(), key=lambda item: (item[1], -item[0]))
         return [
             Match(self.pks[n], score, self.shared_terms(query, n, stance, spellings)) for n, score in best if score > 0
         ]
 
     def _matching_lists(self, query: dict[str, float], stance: str):
-        """(document numbers, their weights, the query's weight, term) for each query term in the other stances.
+        """(postings, start, end, the query's weight, term) for each query term in the other stances' lists.
 
         In a large corpus a term found in more than a tenth of a stance's passages is left out:
-        it cannot tell them apart, and its list would be most of the work. (The shipped corpus is
-        far too small for any term to be left out.)
+        it cannot tell them apart, and its list would be most of the work. Such lists are not
+        even kept (Postings). (The shipped corpus is far too small for any term to be left out.)
         """
-        for other, lists in self.postings.items():
+        for other, postings in self.postings.items():
             if other == stance:
                 continue
-            longest = max(COMMON_TERM_FLOOR, COMMON_TERM_SHARE * self.stance_sizes[other])
             for term, weight in query.items():
-                entry = lists.get(term)
-                if entry is not None and len(entry[0]) <= longest:
-                    yield entry[0], entry[1], weight, term
+                found = postings.span(term)
+                if found is not None:
+                    yield postings, *found, weight, term
 
     def shared_terms(self, query, number, stance, spellings) -> tuple[str, ...]:
         """What a passage shares with the query, the heaviest first, as the query writes them.
@@ -246,10 +288,10 @@ class CounterpointIndex:
         A phrase stands for its words: "cultural security", not also "security".
         """
         contributions = []
-        for numbers, weights, weight, term in self._matching_lists(query, stance):
-            at = bisect_left(numbers, number)
-            if at < len(numbers) and numbers[at] == number:
-                contributions.append((weight * weights[at], term))
+        for postings, start, end, weight, term in self._matching_lists(query, stance):
+            at = bisect_left(postings.numbers, number, start, end)
+            if at < end and postings.numbers[at] == number:
+                contributions.append((weight * postings.weights[at], term))
         contributions.sort(key=lambda item: (-item[0], item[1]))
         shown: list[str] = []
         covered: set[str] = set()
