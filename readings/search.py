@@ -9,13 +9,14 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Func, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .analysis import fold, stem
 from .models import ContrastPassage, Passage, Stance
-from .search_syntax import WORD, ParsedQuery, fts5_query, parse_query, query_text, tsquery_any
+from .search_syntax import WORD, ParsedQuery, Term, fts5_query, parse_query, query_text, tsquery_any
 
 SNIPPET_TOKENS = 32
 PAGE_SIZE = 50
@@ -298,8 +299,11 @@ class EnglishTextVector(Func):
 
 def postgresql_query(parsed: ParsedQuery) -> SearchQuery:
     """The included terms as one to_tsquery('english', ...): clauses ANDed, a clause's terms ORed."""
-    text = " & ".join(tsquery_any(clause) for clause in parsed.clauses)
-    return SearchQuery(text, search_type="raw", config="english")
+    return SearchQuery(tsquery_text(parsed), search_type="raw", config="english")
+
+
+def tsquery_text(parsed: ParsedQuery) -> str:
+    return " & ".join(tsquery_any(clause) for clause in parsed.clauses)
 
 
 def postgresql_exclusion(parsed: ParsedQuery) -> SearchQuery | None:
@@ -372,3 +376,25 @@ def escape_snippet(snippet: str, text: str) -> SafeString:
     if start >= 0 and start + len(plain) < len(text.rstrip()):
         html.append(" …")
     return mark_safe("".join(html))
+
+
+def may_contain(passages: QuerySet, words: tuple[str, ...]) -> QuerySet:
+    """`passages` narrowed, through the full-text index, to those that may hold `words` in this order.
+
+    For the lines of a term in context (readings.term_index): a superset, as the index stems
+    and splits words at apostrophes, which the caller checks word for word. On PostgreSQL a
+    phrase of stop words only is no query at all for the index; `passages` is then left whole
+    (such words are everywhere, so the caller's first chunks hold its lines).
+    """
+    parsed = ParsedQuery(clauses=((Term(tuple(WORD.findall(" ".join(words)))),),))
+    if not parsed.clauses[0][0].words:
+        return passages.none()
+    if connection.vendor == "sqlite":
+        return passages.filter(
+            id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [fts5_query(parsed)])
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(to_tsquery('english', %s))", [tsquery_text(parsed)])
+        if cursor.fetchone()[0] == 0:
+            return passages
+    return passages.alias(document=EnglishTextVector("text")).filter(document=postgresql_query(parsed))

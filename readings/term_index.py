@@ -1,10 +1,23 @@
-"""The corpus as the term contrast reads it: counted by `manage.py build_indexes` or in the background, stored per text version."""
+"""The corpus as the term contrast reads it: counted by `manage.py build_indexes` or in the background, stored per text version.
+
+The index holds the counts only. A term's lines in context are read from the database when a
+reader asks for them (kwic_sides): the full-text index finds the passages that may hold the term,
+in reading order, and only as many are read as the lines shown need. Holding every passage's text
+in each worker cost some 480 MB at 1,000 papers, and scanning them all for a common word took
+half a minute.
+"""
 
 from dataclasses import dataclass, field
 
-from . import terms
+from . import search, terms
 from .analysis.english import NOT_PROSE, is_english_prose
 from .models import Passage, Stance
+
+# Of one side's passages that may hold a term, the most read for its lines. A term the counts
+# know (a word or a two-word phrase) needs only as many as hold the lines shown; a three-word
+# term is counted over at most this many, and its count then said to be a floor.
+KWIC_SCAN_LIMIT = 2000
+KWIC_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -17,13 +30,12 @@ class Source:
     paper_label: str  # "Kingsley Edney (2015)", or a short title when the source names no author
     heading: str
     ordinal: int
-    text: str
 
 
 @dataclass(frozen=True)
 class TermIndex:
     version: tuple
-    sources: tuple[Source, ...]
+    source_count: int  # passages counted
     tokens: dict  # stance -> number of running words, n^i
     scores: dict[str, terms.TermScore] = field(repr=False)
     alpha0: float = terms.DEFAULT_ALPHA0
@@ -37,22 +49,67 @@ class TermIndex:
             self._top[key] = terms.top_terms(self.scores.values(), side, count)
         return self._top[key]
 
-    def kwic(self, words, stance: str, width: int = 60) -> list[terms.KwicLine]:
-        return terms.kwic(words, ((s, s.text) for s in self.sources if s.stance == stance), width)
+    def count(self, words: tuple[str, ...], stance: str) -> int | None:
+        """How often the term occurs on a side, if it is a term the index counts (one or two words)."""
+        if len(words) > 2:
+            return None
+        score = self.scores.get(" ".join(words))
+        if score is None:
+            return 0
+        return score.count_i if stance == Stance.OFFICIAL else score.count_j
 
     def kwic_sides(self, words, limit: int) -> list[dict]:
         """Both sides' lines for a term, each cut to `limit` lines, with how many there are."""
         sides = []
         for stance in (Stance.OFFICIAL, Stance.CRITICAL):
-            lines = self.kwic(words, stance) if words else []
-            sides.append(
-                {
-                    "stance": stance.value,
-                    "label": stance.label,
-                    "lines": {"total": len(lines), "shown": lines[:limit], "truncated": len(lines) > limit},
-                }
-            )
+            lines = {"total": 0, "shown": [], "truncated": False, "at_least": False}
+            if words:
+                lines = kwic_lines(tuple(words), stance, limit, self.count(tuple(words), stance))
+            sides.append({"stance": stance.value, "label": stance.label, "lines": lines})
         return sides
+
+
+def kwic_lines(words: tuple[str, ...], stance: str, limit: int, total: int | None) -> dict:
+    """The first `limit` lines of the term on one side, in reading order, and how many there are.
+
+    `total` is the term's count from the index, or None when the index does not count such a
+    term: the lines are then counted as they are read, over at most KWIC_SCAN_LIMIT passages.
+    The database is read in chunks, and no further than the lines shown and the count need.
+    """
+    shown: list[terms.KwicLine] = []
+    found = 0
+    scanned = 0
+    if total != 0:
+        passages = search.may_contain(
+            Passage.objects.filter(paper__stance=stance)
+            .exclude(kind__in=NOT_PROSE)
+            .select_related("paper", "section")
+            .order_by("paper__order", "paper_id", "section__ordinal", "ordinal"),
+            words,
+        )
+        for passage in passages[:KWIC_SCAN_LIMIT].iterator(chunk_size=KWIC_CHUNK):
+            scanned += 1
+            if not is_english_prose(passage) or not terms.occurrences(passage.text, words):
+                continue
+            lines = terms.kwic(words, [(source_of(passage), passage.text)])
+            found += len(lines)
+            shown += lines[: limit - len(shown)]
+            if total is not None and len(shown) == limit:
+                break
+    at_least = total is None and scanned == KWIC_SCAN_LIMIT
+    total = found if total is None else total
+    return {"total": total, "shown": shown, "truncated": total > len(shown), "at_least": at_least}
+
+
+def source_of(passage) -> Source:
+    return Source(
+        key=passage.key,
+        url=passage.get_absolute_url(),
+        stance=passage.paper.stance,
+        paper_label=paper_label(passage.paper),
+        heading=passage.section.heading,
+        ordinal=passage.ordinal,
+    )
 
 
 def short_title(paper) -> str:
@@ -72,30 +129,18 @@ def build(version) -> TermIndex:
         .select_related("paper", "section")
         .order_by("paper__order", "paper_id", "section__ordinal", "ordinal")
     )
-    sources = tuple(
-        Source(
-            key=p.key,
-            url=p.get_absolute_url(),
-            stance=p.paper.stance,
-            paper_label=paper_label(p.paper),
-            heading=p.section.heading,
-            ordinal=p.ordinal,
-            text=p.text,
-        )
-        for p in passages
-        if is_english_prose(p)
-    )
-    counted = {
-        stance: terms.count_terms(s.text for s in sources if s.stance == stance)
-        for stance in (Stance.OFFICIAL, Stance.CRITICAL)
-    }
+    texts: dict[str, list[str]] = {Stance.OFFICIAL: [], Stance.CRITICAL: []}
+    for p in passages.iterator(chunk_size=2000):
+        if is_english_prose(p):
+            texts[p.paper.stance].append(p.text)
+    counted = {stance: terms.count_terms(texts[stance]) for stance in (Stance.OFFICIAL, Stance.CRITICAL)}
     (uni_i, bi_i), (uni_j, bi_j) = counted[Stance.OFFICIAL], counted[Stance.CRITICAL]
     # Words and two-word phrases are two vocabularies, each its own multinomial: a phrase does
     # not take probability from its words, and n^i counts words for words, pairs for pairs.
     scores = {**terms.log_odds(uni_i, uni_j), **terms.log_odds(bi_i, bi_j)}
     return TermIndex(
         version=version,
-        sources=sources,
+        source_count=sum(len(side) for side in texts.values()),
         tokens={Stance.OFFICIAL: sum(uni_i.values()), Stance.CRITICAL: sum(uni_j.values())},
         scores=scores,
     )
@@ -103,7 +148,7 @@ def build(version) -> TermIndex:
 
 def empty(version) -> TermIndex:
     """An index over no passages: what a page shows while the first real one is prepared."""
-    return TermIndex(version=version, sources=(), tokens={Stance.OFFICIAL: 0, Stance.CRITICAL: 0}, scores={})
+    return TermIndex(version=version, source_count=0, tokens={Stance.OFFICIAL: 0, Stance.CRITICAL: 0}, scores={})
 
 
 def current_version() -> int:

@@ -31,7 +31,7 @@ PAGES = [
     ("/compare/?official=cultural-power-strategy&critical=edney-2015", {}),
     ("/search/?q=cultural+security", {}),
     ("/terms/", {}),
-    ("/terms/?term=regime+security", {}),
+    ("/terms/?term=cultural+security", {}),  # on both sides: each side with the term costs one query
     ("/map/", {}),
     ("/api/papers/", {}),
     ("/api/papers/edney-2015/", {}),

@@ -173,7 +173,57 @@ def test_references_captions_and_other_languages_are_not_counted(official_passag
     add_passage(section, 13, "Quoted zanzibar in the body.")
     index = term_index.get_index()
     assert index.scores["zanzibar"].count_j == 1
-    assert [line.source.key for line in index.kwic(["zanzibar"], "critical")] == ["critical/intro/13"]
+    critical_lines = index.kwic_sides(("zanzibar",), 40)[1]["lines"]["shown"]
+    assert [line.source.key for line in critical_lines] == ["critical/intro/13"]
+
+
+# --- Lines in context, read from the database --------------------------------------------------
+
+
+def lines_of(term, stance="critical", limit=40):
+    words = parse_term(term, 3)
+    return term_index.get_index().kwic_sides(words, limit)[0 if stance == "official" else 1]["lines"]
+
+
+def test_a_common_term_shows_its_first_lines_in_reading_order_and_counts_them_all(critical_passage):
+    for ordinal in range(10, 70):
+        add_passage(critical_passage.section, ordinal, f"Harmony {ordinal} and harmony again.")
+    lines = lines_of("harmony", limit=5)
+    assert lines["total"] == 120  # from the index's counts: the passages past the fifth line are not read
+    assert [line.source.ordinal for line in lines["shown"]] == [10, 10, 11, 11, 12]
+    assert lines["truncated"] and not lines["at_least"]
+
+
+def test_the_lines_match_words_as_written_not_their_stems_or_parts(official_passage, critical_passage):
+    add_passage(critical_passage.section, 10, "China’s harmonious world: a harmony of harmonies, not Harmony-lite.")
+    add_passage(critical_passage.section, 11, "An unharmonious decade.")
+    assert [line.match for line in lines_of("harmony")["shown"]] == ["harmony", "Harmony"]
+    assert [line.match for line in lines_of("china's")["shown"]] == ["China’s"]
+    assert lines_of("harmony lite")["shown"][0].match == "Harmony-lite"
+    assert lines_of("harmony", stance="official") == {"total": 0, "shown": [], "truncated": False, "at_least": False}
+
+
+def test_a_phrase_of_stop_words_finds_its_lines(critical_passage):
+    # PostgreSQL's full-text index leaves such words out: the passages are then read as they come.
+    add_passage(critical_passage.section, 10, "The rise of the state, and of the party.")
+    assert [line.match for line in lines_of("of the")["shown"]] == ["of the", "of the"]
+
+
+def test_a_three_word_term_is_counted_over_a_bounded_number_of_passages(critical_passage, monkeypatch):
+    for ordinal in range(10, 16):
+        add_passage(critical_passage.section, ordinal, "The peaceful rise of China, and the peaceful rise of China.")
+    assert lines_of("peaceful rise of")["total"] == 12  # three words: not in the index's counts
+    monkeypatch.setattr(term_index, "KWIC_SCAN_LIMIT", 4)
+    lines = lines_of("peaceful rise of", limit=3)
+    assert (lines["total"], len(lines["shown"]), lines["truncated"], lines["at_least"]) == (8, 3, True, True)
+
+
+def test_a_floor_is_said_to_be_one(client, critical_passage, monkeypatch):
+    for ordinal in range(10, 16):
+        add_passage(critical_passage.section, ordinal, "The peaceful rise of China.")
+    monkeypatch.setattr(term_index, "KWIC_SCAN_LIMIT", 4)
+    page = client.get(TERMS_URL, {"term": "peaceful rise of"}).content.decode()
+    assert "At least 4 lines" in page
 
 
 @pytest.mark.django_db(transaction=True)  # the text version is raised when the edit commits
@@ -295,14 +345,16 @@ def test_the_page_costs_the_same_queries_however_large_the_corpus(client, offici
     # corpus is indexed by the command, and read by a new worker that loads what it stored.
     call_command("build_indexes", stdout=StringIO())
     term_index.clear()
+    # Terms on both sides: each side's lines are one query, made only for a side the term is on.
     small_cold = page_queries(client, term="passage")
-    small = page_queries(client, term="official")
+    small = page_queries(client, term="paper")
     for ordinal in range(10, 60):
-        add_passage(critical_passage.section, ordinal, f"Cultural security passage number {ordinal}.")
+        for side in (official_passage, critical_passage):
+            add_passage(side.section, ordinal, f"Cultural security passage number {ordinal}.")
     TextVersion.bump()  # as the commit would
     call_command("build_indexes", stdout=StringIO())
     term_index.clear()
     grown_cold = page_queries(client, term="security")
     grown = page_queries(client, term="cultural")
-    assert small_cold == grown_cold == small + 2  # the stored index, then the texts a lookup reads
+    assert small_cold == grown_cold == small + 1  # the stored index
     assert small == grown

@@ -13,7 +13,6 @@ is stored at all and the corpus is small enough to build at once (READING_ROOM_I
 
 from __future__ import annotations
 
-import dataclasses
 import fcntl
 import gc
 import hashlib
@@ -26,7 +25,7 @@ import time
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,42 +105,6 @@ def loads(data) -> object:
         gc.enable()
 
 
-# The bulky part of an index that its most common page does not read, stored apart and loaded
-# the first time it is read: /terms/ draws its chart from the scores, and only a ?term= lookup
-# reads the passages' texts (nearly all of the term index's 200 MB at 1,000 papers).
-STORED_APART = {"terms": "sources"}
-
-
-class StoredPart(Sequence):
-    """A tuple kept in the database until first read: stands in for an index's bulky field."""
-
-    def __init__(self, kind: str, version: int, length: int):
-        self.kind, self.version, self.length = kind, version, length
-        self._items = None
-        self._lock = threading.Lock()
-
-    def items(self) -> tuple:
-        if self._items is None:
-            with self._lock:
-                if self._items is None:
-                    found = load_stored(self.kind, self.version)
-                    # Gone only if the index was replaced meanwhile; the new one is on its way.
-                    self._items = found[1] if found else ()
-        return self._items
-
-    def __len__(self):
-        return self.length
-
-    def __getitem__(self, item):
-        return self.items()[item]
-
-    def __iter__(self):
-        return iter(self.items())
-
-    def __reduce__(self):
-        return (StoredPart, (self.kind, self.version, self.length))
-
-
 def load_stored(kind: str, version: int | None = None) -> tuple[int, object] | None:
     """(version, index) of the newest stored index of this kind (of exactly `version` if given); one query."""
     from readings.models import StoredIndex
@@ -162,14 +125,7 @@ def is_stored(kind: str, version: int) -> bool:
 
 
 def store(kind: str, version: int, index, seconds: float) -> int:
-    """Store an index for a text version; returns the bytes stored (its bulky part apart, if it has one)."""
-    field = STORED_APART.get(kind)
-    if field and dataclasses.is_dataclass(index) and isinstance(getattr(index, field, None), tuple):
-        bulky = getattr(index, field)
-        part = f"{kind}.{field}"
-        size = _store_blob(part, version, dumps(bulky), seconds)
-        index = dataclasses.replace(index, **{field: StoredPart(part, version, len(bulky))})
-        return size + _store_blob(kind, version, dumps(index), seconds)
+    """Store an index for a text version; returns the bytes stored."""
     return _store_blob(kind, version, dumps(index), seconds)
 
 

@@ -65,7 +65,7 @@ def term_contrast(request):
         "bars": [bar for panel in panels for bar in panel.bars],
         "tokens_official": index.tokens[Stance.OFFICIAL],
         "tokens_critical": index.tokens[Stance.CRITICAL],
-        "source_count": len(index.sources),
+        "source_count": index.source_count,
         "alpha0": index.alpha0,
         "max_words": TERM_MAX_WORDS,
         "max_length": TERM_MAX_LENGTH,
