@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from readings import search, search_syntax
+from readings.analysis import fold
 from readings.models import Passage, Section
 from readings.search import (
     EnglishTextVector,
@@ -281,3 +283,22 @@ def test_a_very_broad_query_ranks_a_bounded_window_and_says_so(client, official_
     assert results.total == 2 and results.capped and len(results.hits) == 1
     html = client.get("/search/", {"q": "passage"}).content.decode()
     assert "More than 1 passages match" in html and "Add words or a filter" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["cultural security", "culture", "legitim*", "Confucius OR Xinjiang", '"soft power" -china', "happy", "rise"],
+)
+def test_excerpts_look_only_at_words_that_may_match_and_miss_none(query):
+    texts = [
+        "Cultural security, culturally secure: the CULTURE of security. Happiness, happily, unhappy.",
+        "Legitimacy and legitimate rule; illegitimate claims. Confucius Institutes in Xinjiang, arising, rise.",
+        "Soft power is China's soft-power; the rise of a risen power; sunrise. Culturalism, acculturation.",
+        "Cultúral sécurity’s rise — “CULTURE” in Ürümqi; Ⅻ İstanbul risé; the ﬁrst legitimacy: happİness.",
+    ]
+    parsed = parse_query(query)
+    matches = search.matcher(parsed)
+    for text in texts:
+        tokens = list(search_syntax.WORD.finditer(text))
+        every = [i for i, token in enumerate(tokens) if matches(fold(token.group()))]
+        assert [i for i in search.candidate_hits(text, tokens, parsed) if matches(fold(tokens[i].group()))] == every
