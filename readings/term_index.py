@@ -7,6 +7,7 @@ in each worker cost some 480 MB at 1,000 papers, and scanning them all for a com
 half a minute.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import search, terms
@@ -124,23 +125,29 @@ def paper_label(paper) -> str:
 
 
 def build(version) -> TermIndex:
-    passages = (
-        Passage.objects.exclude(kind__in=NOT_PROSE)
-        .select_related("paper", "section")
-        .order_by("paper__order", "paper_id", "section__ordinal", "ordinal")
-    )
-    texts: dict[str, list[str]] = {Stance.OFFICIAL: [], Stance.CRITICAL: []}
-    for p in passages.iterator(chunk_size=2000):
-        if is_english_prose(p):
-            texts[p.paper.stance].append(p.text)
-    counted = {stance: terms.count_terms(texts[stance]) for stance in (Stance.OFFICIAL, Stance.CRITICAL)}
+    counted_passages = Counter()
+
+    def texts(stance):
+        """A side's English prose, read as it comes: holding every text at once is what a build need not do."""
+        passages = (
+            Passage.objects.filter(paper__stance=stance)
+            .exclude(kind__in=NOT_PROSE)
+            .select_related("paper", "section")
+            .order_by("pk")
+        )
+        for passage in passages.iterator(chunk_size=2000):
+            if is_english_prose(passage):
+                counted_passages[stance] += 1
+                yield passage.text
+
+    counted = {stance: terms.count_terms(texts(stance)) for stance in (Stance.OFFICIAL, Stance.CRITICAL)}
     (uni_i, bi_i), (uni_j, bi_j) = counted[Stance.OFFICIAL], counted[Stance.CRITICAL]
     # Words and two-word phrases are two vocabularies, each its own multinomial: a phrase does
     # not take probability from its words, and n^i counts words for words, pairs for pairs.
     scores = {**terms.log_odds(uni_i, uni_j), **terms.log_odds(bi_i, bi_j)}
     return TermIndex(
         version=version,
-        source_count=sum(len(side) for side in texts.values()),
+        source_count=counted_passages.total(),
         tokens={Stance.OFFICIAL: sum(uni_i.values()), Stance.CRITICAL: sum(uni_j.values())},
         scores=scores,
     )
