@@ -5,11 +5,16 @@ database has none). PostgreSQL chooses by statistics, and on tables this small r
 whatever the query: its plans say nothing here, so those tests run on SQLite only.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from readings.models import Annotation, Notification, Paper, Section, Stance
+from readings.models import Annotation, Assignment, Notification, Paper, Section, Stance
+from readings.models.annotations import locked_assignments
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +87,37 @@ def test_the_unread_count_looks_up_each_notifications_note(student, classmate, s
     sql, params = Notification.objects.for_reader(student).unread().query.sql_with_params()
     steps = plan(sql, params)
     assert not [step for step in steps if step.startswith("SCAN")], steps
+
+
+@sqlite_only
+def test_the_gate_counts_the_students_own_notes_in_the_seminar(
+    student, classmate, seminar, official_paper, official_passage, note
+):
+    """Looked up by author and seminar together, not through all of the seminar's notes."""
+    now = timezone.now()
+    Assignment.objects.create(
+        seminar=seminar,
+        title="Week one",
+        kind="paper",
+        paper=official_paper,
+        gate=1,
+        opens_at=now - timedelta(days=1),
+        due_at=now + timedelta(days=7),
+    )
+    seminar_notes_elsewhere(classmate, seminar, official_passage, 20)
+    reader = get_user_model().objects.get(pk=student.pk)  # as a request loads them: nothing remembered yet
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert len(locked_assignments(reader)) == 1
+    ((sql, params),) = statements
+    counted = [step for step in plan(sql, params) if "readings_annotation" in step or step.startswith("SEARCH V0")]
+    assert counted, plan(sql, params)
+    assert all("(author_id=? AND seminar_id=?)" in step for step in counted), counted
 
 
 def header_count(client):

@@ -201,6 +201,9 @@ class Annotation(RenderedMarkdown):
         ordering = ["passage", "created"]
         indexes = [
             models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="annotation_replies"),
+            # A student's notes in one seminar, as the "annotate before you see others" gate counts them
+            # on every page: by author alone or seminar alone, SQLite read all of the seminar's notes.
+            models.Index(fields=["author", "seminar"], name="annotation_author_seminar"),
         ]
         constraints = [
             models.CheckConstraint(
