@@ -1,10 +1,13 @@
 """Forms of the reading room: the search form's GET parameters, cleaned leniently."""
 
 import re
+from html import escape
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.safestring import mark_safe
 
 from .models import (
     ANNOTATION_MAX_LENGTH,
@@ -44,6 +47,56 @@ class OptionalChoiceField(forms.ChoiceField):
             return ""
 
 
+class ManyOptionsSelect(forms.Select):
+    """A <select> written in one pass, with the markup of Django's own (name and attributes, one <option> each).
+
+    Django renders every option through a template of its own: with a thousand papers in the library
+    that cost the search page about 70 ms, more than half of a signed-in reader's request (no page
+    cache for them).
+    Flat choices only, no option groups, kept as given (Django would walk each one to normalize it).
+    """
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = list(value)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        # The standard library's escape, as Django's own: format_html per option cost a third of the time.
+        options = "\n".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) in chosen else ""}>{escape(str(label))}</option>'
+            for key, label in self.choices
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>\n{options}\n</select>')
+
+
+class ManyChoicesField(OptionalChoiceField):
+    """A filter among many flat (value, label) pairs of strings, such as a library's thousand papers.
+
+    Django's ChoiceField walks every choice to normalize it and again to check a value (3 ms for a
+    thousand, on every search): these choices are flat already, and a value is looked up in a set.
+    """
+
+    widget = ManyOptionsSelect
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = self.widget.choices = list(value)
+        self._values = {str(key) for key, _ in self._choices}
+
+    def valid_value(self, value):
+        return str(value) in self._values
+
+
 class SearchForm(forms.Form):
     q = SearchQueryField(
         label="Search the papers",
@@ -53,13 +106,18 @@ class SearchForm(forms.Form):
         ),
     )
     stance = OptionalChoiceField(label="Stance", required=False, choices=[("", "Both stances"), *Stance.choices])
-    paper = OptionalChoiceField(label="Paper", required=False)
+    # One option a paper: the library may hold a thousand.
+    paper = ManyChoicesField(label="Paper", required=False)
     theme = OptionalChoiceField(label="Theme", required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        papers = Paper.objects.only("slug", "title", "title_supplied")
-        self.fields["paper"].choices = [("", "All papers"), *((p.slug, p.display_title) for p in papers)]
+        # Rows, not models: a thousand Paper instances cost more than the query.
+        papers = Paper.objects.values_list("slug", "title", "title_supplied")
+        self.fields["paper"].choices = [
+            ("", "All papers"),
+            *((slug, Paper.display_title_of(title, supplied)) for slug, title, supplied in papers),
+        ]
         # Search reads published contrasts (readings.search): the themes offered are the published ones
         # this reader may read, the seminar's own among them.
         themes = Theme.objects.readable_by(user or AnonymousUser()).published().values_list("slug", "title")

