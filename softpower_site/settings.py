@@ -134,9 +134,18 @@ CACHES = {
         "TIMEOUT": 600,
         "OPTIONS": {"MAX_BYTES": 64 * 2**20, "MAX_ENTRY_BYTES": 2**20},
     },
+    # A page of search results (passages and excerpts), per process, for every reader signed in or
+    # not: keys carry the content version (readings.search.search_passages).
+    "search": {
+        "BACKEND": "readings.page_cache.ByteBudgetCache",
+        "LOCATION": "search",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_BYTES": 16 * 2**20, "MAX_ENTRY_BYTES": 2**20},
+    },
 }
 
 READING_ROOM_PAGE_CACHE = env_bool("READING_ROOM_PAGE_CACHE", True)
+READING_ROOM_SEARCH_CACHE = env_bool("READING_ROOM_SEARCH_CACHE", True)
 
 # The term and counterpoint indexes (readings.analysis.store): after a text edit, "background"
 # rebuilds them in a thread of the worker while requests keep the previous index; "inline"

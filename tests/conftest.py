@@ -275,13 +275,16 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def page_cache_off(settings):
-    """Tests see pages as rendered (and their queries); tests of the page cache turn it on."""
+    """Tests see pages as rendered (and their queries), and searches made; tests of the caches turn them on."""
     from django.core.cache import caches
 
     settings.READING_ROOM_PAGE_CACHE = False
+    settings.READING_ROOM_SEARCH_CACHE = False
     caches["pages"].clear()
+    caches["search"].clear()
     yield
     caches["pages"].clear()
+    caches["search"].clear()
 
 
 @pytest.fixture(scope="session")

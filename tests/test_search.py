@@ -302,3 +302,51 @@ def test_excerpts_look_only_at_words_that_may_match_and_miss_none(query):
         tokens = list(search_syntax.WORD.finditer(text))
         every = [i for i, token in enumerate(tokens) if matches(fold(token.group()))]
         assert [i for i in search.candidate_hits(text, tokens, parsed) if matches(fold(tokens[i].group()))] == every
+
+
+# --- The results cache -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def search_cache(settings):
+    settings.READING_ROOM_SEARCH_CACHE = True
+
+
+def keys(results):
+    return [hit.passage.key for hit in results], results.total
+
+
+def test_a_search_asked_again_is_one_query_and_the_same_page(search_cache, official_passage, django_assert_num_queries):
+    first = search_passages("passage")
+    with django_assert_num_queries(1):  # the content version
+        again = search_passages("passage")
+    assert keys(again) == keys(first) == (["official/intro/1", "official/intro/2"], 2)
+    assert [hit.snippet for hit in again] == [hit.snippet for hit in first]
+    assert again.hits[0].passage.paper.title == official_passage.paper.title  # loaded with it: no query
+
+
+def test_an_edit_of_a_passage_is_searched_at_once(search_cache, official_passage):
+    assert search_passages("zanzibar").total == 0
+    official_passage.text = "Zanzibar now."
+    official_passage.save()
+    assert keys(search_passages("zanzibar")) == ([official_passage.key], 1)
+
+
+def test_a_contrast_unpublished_leaves_the_theme_filter_at_once(search_cache, contrast):
+    theme = contrast.theme.slug
+    assert search_passages("passage", theme=theme).total == 2
+    contrast.is_published = False
+    contrast.save()
+    assert search_passages("passage", theme=theme).total == 0
+
+
+@pytest.mark.parametrize(
+    "other", [{"stance": "critical"}, {"paper": "critical"}, {"theme": "definitions"}, {"page": 2}, {"typing": False}]
+)
+def test_searches_that_differ_in_anything_are_kept_apart(settings, contrast, other):
+    asked = {"query": "passag"} | other
+    settings.READING_ROOM_SEARCH_CACHE = False
+    expected = keys(search_passages(**asked))
+    settings.READING_ROOM_SEARCH_CACHE = True
+    search_passages("passag")  # the search without the difference, kept first
+    assert keys(search_passages(**asked)) == expected
