@@ -360,3 +360,25 @@ def paper_pdf():
             pytest.fail(f"{reason}. CI=true: these tests must run, not skip.", pytrace=False)
         pytest.skip(reason)
     return pdfs.build_paper_pdf()
+
+
+@pytest.fixture
+def infiltration_texts(official_paper, critical_paper):
+    """Two official and three critical passages by paper slug, the first of each stance about cultural infiltration."""
+    o = Section.objects.create(paper=official_paper, key="body", title="Body", ordinal=1)
+    c = Section.objects.create(paper=critical_paper, key="body", title="Body", ordinal=1)
+    items = {
+        o: [
+            "Cultural infiltration by hostile Western forces threatens our cultural security and sovereignty.",
+            "Confucius Institutes have made an important contribution to spreading the Chinese language abroad.",
+        ],
+        c: [
+            "Chinese analysts describe cultural infiltration as a threat to cultural security and sovereignty.",
+            "Confucius Institutes are the best known platforms for teaching the Chinese language abroad.",
+            "The Soft Power 30 ranking placed China 27th in 2019, a drop in international trust.",
+        ],
+    }
+    return {
+        section.paper.slug: [Passage.objects.create(section=section, ordinal=n, text=t) for n, t in enumerate(ts, 1)]
+        for section, ts in items.items()
+    }

@@ -36,28 +36,6 @@ def curator(editor):
     return type(editor).objects.get(pk=editor.pk)  # fresh: no cached permissions
 
 
-@pytest.fixture
-def texts(official_paper, critical_paper):
-    """Two official and three critical passages, the first of each stance about cultural infiltration."""
-    o = Section.objects.create(paper=official_paper, key="body", title="Body", ordinal=1)
-    c = Section.objects.create(paper=critical_paper, key="body", title="Body", ordinal=1)
-    items = {
-        o: [
-            "Cultural infiltration by hostile Western forces threatens our cultural security and sovereignty.",
-            "Confucius Institutes have made an important contribution to spreading the Chinese language abroad.",
-        ],
-        c: [
-            "Chinese analysts describe cultural infiltration as a threat to cultural security and sovereignty.",
-            "Confucius Institutes are the best known platforms for teaching the Chinese language abroad.",
-            "The Soft Power 30 ranking placed China 27th in 2019, a drop in international trust.",
-        ],
-    }
-    return {
-        section.paper.slug: [Passage.objects.create(section=section, ordinal=n, text=t) for n, t in enumerate(ts, 1)]
-        for section, ts in items.items()
-    }
-
-
 # Who may use it ----------------------------------------------------------------------------------
 
 
@@ -155,11 +133,11 @@ def suggestions(client, *ids):
     return client.get(SUGGESTIONS, {"passage": [str(pk) for pk in ids]})
 
 
-def test_suggestions_offer_passages_of_the_other_stance_to_add(client, curator, texts):
-    infiltration, confucius = texts["official"]
+def test_suggestions_offer_passages_of_the_other_stance_to_add(client, curator, infiltration_texts):
+    infiltration, confucius = infiltration_texts["official"]
     client.force_login(curator)
     html = suggestions(client, infiltration.pk).content.decode()
-    answer = texts["critical"][0]
+    answer = infiltration_texts["critical"][0]
     assert f"For {infiltration.key} (official discourse)" in html
     assert (
         f'data-passage="{answer.pk}"\n        data-side="critical" data-label="{answer}">'
@@ -168,8 +146,8 @@ def test_suggestions_offer_passages_of_the_other_stance_to_add(client, curator, 
     assert confucius.key not in html and 'data-side="official"' not in html
 
 
-def test_suggestions_mark_passages_already_picked(client, curator, texts):
-    infiltration, answer = texts["official"][0], texts["critical"][0]
+def test_suggestions_mark_passages_already_picked(client, curator, infiltration_texts):
+    infiltration, answer = infiltration_texts["official"][0], infiltration_texts["critical"][0]
     client.force_login(curator)
     html = suggestions(client, infiltration.pk, answer.pk).content.decode()
     assert f"For {answer.key} (critical analysis)" in html
@@ -204,17 +182,20 @@ def test_suggestions_refuse_what_is_not_a_short_list_of_ids(client, curator, val
     assert "at most 20 passages" in response.content.decode()
 
 
-def test_suggestions_leave_out_passages_that_are_gone(client, curator, texts):
+def test_suggestions_leave_out_passages_that_are_gone(client, curator, infiltration_texts):
     client.force_login(curator)
-    response = suggestions(client, 987654, texts["official"][0].pk)
+    response = suggestions(client, 987654, infiltration_texts["official"][0].pk)
     assert response.status_code == 200 and "987654" not in response.content.decode()
 
 
-def test_suggestion_queries_do_not_grow_with_the_passages_picked(client, curator, texts):
+def test_suggestion_queries_do_not_grow_with_the_passages_picked(client, curator, infiltration_texts):
     client.force_login(curator)
     counterpoints.current_index()  # built once per process and corpus version, not per request
     counts = []
-    for picked in ([texts["official"][0]], texts["official"] + texts["critical"]):
+    for picked in (
+        [infiltration_texts["official"][0]],
+        infiltration_texts["official"] + infiltration_texts["critical"],
+    ):
         with CaptureQueriesContext(connection) as queries:
             assert suggestions(client, *(p.pk for p in picked)).status_code == 200
         counts.append(len(queries))

@@ -168,24 +168,8 @@ def test_a_long_critical_passage_is_not_pushed_down_by_its_length(monkeypatch):
 
 
 @pytest.fixture
-def small_corpus(official_paper, critical_paper):
-    o = Section.objects.create(paper=official_paper, key="body", title="Body", ordinal=1)
-    c = Section.objects.create(paper=critical_paper, key="body", title="Body", ordinal=1)
-    texts = {
-        o: [
-            "Cultural infiltration by hostile Western forces threatens our cultural security and sovereignty.",
-            "Confucius Institutes have made an important contribution to spreading the Chinese language abroad.",
-        ],
-        c: [
-            "Chinese analysts describe cultural infiltration as a threat to cultural security and sovereignty.",
-            "Confucius Institutes are the best known platforms for teaching the Chinese language abroad.",
-            "The Soft Power 30 ranking placed China 27th in 2019, a drop in international trust.",
-        ],
-    }
-    return {
-        section: [Passage.objects.create(section=section, ordinal=n, text=text) for n, text in enumerate(items, 1)]
-        for section, items in texts.items()
-    }
+def small_corpus(infiltration_texts):
+    return infiltration_texts
 
 
 def test_counterpoints_for_a_stored_passage(small_corpus):
