@@ -95,7 +95,9 @@ def kwic_lines(words: tuple[str, ...], stance: str, limit: int, total: int | Non
             lines = terms.kwic(words, [(source_of(passage), passage.text)])
             found += len(lines)
             shown += lines[: limit - len(shown)]
-            if total is not None and len(shown) == limit:
+            # With the count known, no further than the last line shown: a stem's other words
+            # ("harmonious" for "harmony") can make the passages that may hold it many more.
+            if total is not None and len(shown) >= min(limit, total):
                 break
     at_least = total is None and scanned == KWIC_SCAN_LIMIT
     total = found if total is None else total
