@@ -258,8 +258,12 @@ def best_window(tokens, hits) -> int:
     return best
 
 
-def query_stems(parsed: ParsedQuery) -> tuple[set[str], tuple[str, ...]]:
-    """The stems of the query's words, and its prefixes, folded."""
+@lru_cache(maxsize=256)
+def query_stems(parsed: ParsedQuery) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The stems of the query's words, and its prefixes, folded.
+
+    Kept per query: each of a page's fifty excerpts asks twice (matcher, candidate_hits).
+    """
     stems, prefixes = set(), []
     for term in parsed.terms:
         whole = term.words[:-1] if term.prefix else term.words
@@ -268,7 +272,7 @@ def query_stems(parsed: ParsedQuery) -> tuple[set[str], tuple[str, ...]]:
             prefix = fold(term.words[-1])
             prefixes.append(prefix)
             stems.add(stemmed(prefix))  # the index stems a prefix too: "infiltration*" is "infiltr*"
-    return stems, tuple(prefixes)
+    return frozenset(stems), tuple(prefixes)
 
 
 def matcher(parsed: ParsedQuery):
